@@ -1,0 +1,264 @@
+/* cmdline.c - turns argv into a struct ftstress_config; see cmdline.h. */
+#include "cmdline.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+void cmdline_printHelp(void) {
+    printf("usage: ftstress [OPTIONS] COMMAND [ARGS]\n"
+           "\n"
+           "Find thread-safety bugs in code running on free-threaded CPython: run\n"
+           "multithreaded scenarios on an instrumented (ThreadSanitizer) runtime with\n"
+           "schedule noise, and report lost updates, forbidden outcomes, data races,\n"
+           "crashes and hangs, each with what replays it.\n"
+           "\n"
+           "commands:\n"
+           "  run [PATH...]          run scenario files or directories (default: the\n"
+           "                         built-in scenarios)\n"
+           "  replay CASE            re-run a saved failing case with its seed and parameters\n"
+           "  scenarios              list the built-in scenarios\n"
+           "  runtime info           show the runtime in use (from its manifest)\n"
+           "  runtime build          build the runtime once into the cache (about 10 min)\n"
+           "\n"
+           "options:\n"
+           "  --runtime NAME|DIR     runtime to use: a directory holding a manifest, or a\n"
+           "                         name under the cache (default: $FTSTRESS_RUNTIME, else\n"
+           "                         the embedded default CPython 3.13.15t of --flavour)\n"
+           "  --flavour tsan|release default runtime flavour (default: tsan)\n"
+           "  --source PATH          runtime build: a CPython >= 3.13 source tree or tarball\n"
+           "                         (default: $FTSTRESS_PYTHON_SOURCE, else Debian's python3.13)\n"
+           "  -t, --threads N        threads per scenario (default: 2)\n"
+           "  -n, --iterations N     fresh states per run (default: 200)\n"
+           "  --stride N             states per barrier start (default: 16)\n"
+           "  -r, --runs N           independent interpreter runs per scenario (default: 2)\n"
+           "  -s, --seed N           base seed (default: 1); run i uses a seed derived from it\n"
+           "  --time SECONDS         time budget per run; stops early when reached\n"
+           "  --timeout SECONDS      a run taking longer is a hang (default: 120)\n"
+           "  --noise off|low|high   schedule noise in the shims (default: low)\n"
+           "  --corpus DIR           where failing cases are saved (default: ./ftstress-corpus)\n"
+           "  --keep DIR             keep each run's logs and results under DIR\n"
+           "  -v, --verbose          say more\n"
+           "  -h, --help             this text\n"
+           "  --version              the version\n"
+           "\n"
+           "environment:\n"
+           "  FTSTRESS_CACHE         runtime cache (default: ${XDG_CACHE_HOME:-~/.cache}/ftstress)\n"
+           "  FTSTRESS_RUNTIME       runtime to use, like --runtime\n"
+           "  FTSTRESS_PYTHON_SOURCE CPython source for 'runtime build', like --source\n"
+           "\n"
+           "exit status: 0 nothing found, 1 findings, 2 usage or input error,\n"
+           "3 internal error (e.g. no runtime built yet).\n");
+}
+
+static bool cmdline_parseLong(const char *opt, const char *text, long min, long max, long *out) {
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || v < min || v > max) {
+        LOG_E("%s takes a whole number from %ld to %ld, not '%s'", opt, min, max, text);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static bool cmdline_parseSeconds(const char *opt, const char *text, double *out) {
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    double scale = 1;
+    if (end != text && (*end == 's' || *end == 'm' || *end == 'h') && end[1] == '\0') {
+        scale = *end == 'm' ? 60 : *end == 'h' ? 3600 : 1;
+        end++;
+    }
+    if (errno != 0 || end == text || *end != '\0' || v < 0) {
+        LOG_E("%s takes seconds (e.g. 30, 2.5, 5m), not '%s'", opt, text);
+        return false;
+    }
+    *out = v * scale;
+    return true;
+}
+
+static bool cmdline_parseNoise(const char *text, enum noise_level *out) {
+    static const enum noise_level levels[] = {NOISE_OFF, NOISE_LOW, NOISE_HIGH};
+    for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+        if (strcmp(text, config_noiseName(levels[i])) == 0) {
+            *out = levels[i];
+            return true;
+        }
+    }
+    LOG_E("--noise takes off, low or high, not '%s'", text);
+    return false;
+}
+
+/* Maps the words after the options to a command; returns the index of the first
+ * argument of the command, or -1 after reporting an unknown command. */
+static int cmdline_command(int argc, char **argv, int first, struct ftstress_config *cfg) {
+    if (first >= argc) {
+        LOG_E("no command given (try 'ftstress --help')");
+        return -1;
+    }
+    const char *word = argv[first];
+    if (strcmp(word, "run") == 0) {
+        cfg->command = CMD_RUN;
+    } else if (strcmp(word, "replay") == 0) {
+        cfg->command = CMD_REPLAY;
+    } else if (strcmp(word, "scenarios") == 0) {
+        cfg->command = CMD_SCENARIOS;
+    } else if (strcmp(word, "runtime") == 0) {
+        const char *sub = first + 1 < argc ? argv[first + 1] : "";
+        if (strcmp(sub, "info") == 0) {
+            cfg->command = CMD_RUNTIME_INFO;
+        } else if (strcmp(sub, "build") == 0) {
+            cfg->command = CMD_RUNTIME_BUILD;
+        } else {
+            LOG_E("'runtime' takes 'info' or 'build', not '%s'", sub);
+            return -1;
+        }
+        return first + 2;
+    } else {
+        LOG_E("unknown command '%s' (try 'ftstress --help')", word);
+        return -1;
+    }
+    return first + 1;
+}
+
+int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
+    config_setDefaults(cfg);
+    enum { OPT_VERSION = 256, OPT_RUNTIME, OPT_FLAVOUR, OPT_SOURCE, OPT_STRIDE, OPT_TIME,
+           OPT_TIMEOUT, OPT_NOISE, OPT_CORPUS, OPT_KEEP };
+    static const struct option options[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {"verbose", no_argument, NULL, 'v'},
+        {"runtime", required_argument, NULL, OPT_RUNTIME},
+        {"flavour", required_argument, NULL, OPT_FLAVOUR},
+        {"source", required_argument, NULL, OPT_SOURCE},
+        {"threads", required_argument, NULL, 't'},
+        {"iterations", required_argument, NULL, 'n'},
+        {"stride", required_argument, NULL, OPT_STRIDE},
+        {"runs", required_argument, NULL, 'r'},
+        {"seed", required_argument, NULL, 's'},
+        {"time", required_argument, NULL, OPT_TIME},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"noise", required_argument, NULL, OPT_NOISE},
+        {"corpus", required_argument, NULL, OPT_CORPUS},
+        {"keep", required_argument, NULL, OPT_KEEP},
+        {NULL, 0, NULL, 0},
+    };
+    long v;
+    int c;
+    /* Options may stand before or after the command: GNU getopt permutes argv
+     * so that all non-option words end up at the back, in their order. */
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":hvt:n:r:s:", options, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            cmdline_printHelp();
+            return EXIT_CLEAN;
+        case OPT_VERSION:
+            printf("ftstress %s\n", FTSTRESS_VERSION);
+            return EXIT_CLEAN;
+        case 'v':
+            cfg->verbose = true;
+            log_setLevel(LOG_LEVEL_DEBUG);
+            break;
+        case OPT_RUNTIME:
+            cfg->runtime = optarg;
+            break;
+        case OPT_FLAVOUR:
+            if (strcmp(optarg, "tsan") != 0 && strcmp(optarg, "release") != 0) {
+                LOG_E("--flavour takes tsan or release, not '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            cfg->flavour = optarg;
+            break;
+        case OPT_SOURCE:
+            cfg->source = optarg;
+            break;
+        case 't':
+            if (!cmdline_parseLong("--threads", optarg, 1, 256, &v))
+                return EXIT_USAGE;
+            cfg->threads = (int)v;
+            break;
+        case 'n':
+            if (!cmdline_parseLong("--iterations", optarg, 1, 1000000000L, &v))
+                return EXIT_USAGE;
+            cfg->iterations = v;
+            break;
+        case OPT_STRIDE:
+            if (!cmdline_parseLong("--stride", optarg, 1, 100000, &v))
+                return EXIT_USAGE;
+            cfg->stride = (int)v;
+            break;
+        case 'r':
+            if (!cmdline_parseLong("--runs", optarg, 1, 1000000, &v))
+                return EXIT_USAGE;
+            cfg->runs = (int)v;
+            break;
+        case 's': {
+            char *end;
+            errno = 0;
+            unsigned long long s = strtoull(optarg, &end, 0);
+            if (errno != 0 || end == optarg || *end != '\0' || optarg[0] == '-') {
+                LOG_E("--seed takes a non-negative whole number, not '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            cfg->seed = (uint64_t)s;
+            cfg->seed_given = true;
+            break;
+        }
+        case OPT_TIME:
+            if (!cmdline_parseSeconds("--time", optarg, &cfg->time_budget))
+                return EXIT_USAGE;
+            break;
+        case OPT_TIMEOUT:
+            if (!cmdline_parseSeconds("--timeout", optarg, &cfg->timeout))
+                return EXIT_USAGE;
+            if (cfg->timeout <= 0) {
+                LOG_E("--timeout must be more than 0 seconds");
+                return EXIT_USAGE;
+            }
+            break;
+        case OPT_NOISE:
+            if (!cmdline_parseNoise(optarg, &cfg->noise))
+                return EXIT_USAGE;
+            break;
+        case OPT_CORPUS:
+            cfg->corpus_dir = optarg;
+            break;
+        case OPT_KEEP:
+            cfg->keep_dir = optarg;
+            break;
+        case ':':
+            LOG_E("option '%s' needs a value", argv[optind - 1]);
+            return EXIT_USAGE;
+        default:
+            LOG_E("unknown option '%s' (try 'ftstress --help')", argv[optind - 1]);
+            return EXIT_USAGE;
+        }
+    }
+    int args = cmdline_command(argc, argv, optind, cfg);
+    if (args < 0) {
+        return EXIT_USAGE;
+    }
+    cfg->paths = (const char **)&argv[args];
+    cfg->npaths = argc - args;
+    if (cfg->command == CMD_REPLAY && cfg->npaths != 1) {
+        LOG_E("'replay' takes exactly one case file");
+        return EXIT_USAGE;
+    }
+    if ((cfg->command == CMD_RUNTIME_INFO || cfg->command == CMD_RUNTIME_BUILD ||
+         cfg->command == CMD_SCENARIOS) && cfg->npaths != 0) {
+        LOG_E("unexpected argument '%s'", cfg->paths[0]);
+        return EXIT_USAGE;
+    }
+    return -1;
+}

@@ -1,0 +1,46 @@
+/* config.h - one run's configuration, filled by cmdline_parse and passed explicitly. */
+#ifndef FTSTRESS_CONFIG_H
+#define FTSTRESS_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum ftstress_command {
+    CMD_NONE,
+    CMD_RUN,          /* run scenarios */
+    CMD_REPLAY,       /* re-run a saved case */
+    CMD_RUNTIME_INFO, /* print the runtime manifest */
+    CMD_RUNTIME_BUILD,
+    CMD_SCENARIOS, /* list the built-in scenarios */
+};
+
+enum noise_level { NOISE_OFF, NOISE_LOW, NOISE_HIGH };
+
+struct ftstress_config {
+    enum ftstress_command command;
+    const char *runtime;  /* --runtime: a name under the cache or a directory; NULL: default */
+    const char *flavour;  /* --flavour for the default runtime: "tsan" or "release" */
+    const char *source;   /* runtime build --source */
+    const char **paths;   /* scenario files or directories (run), a case file (replay) */
+    int npaths;
+    int threads;          /* threads per scenario, unless the scenario fixes its actors */
+    long iterations;      /* states per run */
+    int stride;           /* states per barrier synchronisation */
+    int runs;             /* independent interpreter processes per scenario */
+    uint64_t seed;        /* base seed; run i uses a seed derived from it */
+    bool seed_given;
+    double time_budget;   /* seconds per scenario run, 0 = iterations only */
+    double timeout;       /* seconds before a run is declared hung */
+    enum noise_level noise;
+    const char *corpus_dir; /* where failing cases are saved */
+    const char *keep_dir;   /* where run artefacts are written; NULL: a temporary dir */
+    bool verbose;
+};
+
+/* Fills cfg with the defaults documented in --help. */
+void config_setDefaults(struct ftstress_config *cfg);
+
+/* "off", "low" or "high". */
+const char *config_noiseName(enum noise_level level);
+
+#endif

@@ -1,0 +1,161 @@
+/* engine.c - spawn one harness run and collect what it left; see engine.h. */
+#include "engine.h"
+
+#include <dirent.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hang.h"
+#include "log.h"
+#include "paths.h"
+#include "util.h"
+
+/* TSan's history of memory accesses per thread, in units of 32K events
+ * (history_size=N keeps 2^N of them). The default 2 often cannot restore the
+ * previous access's stack in a busy interpreter; 4 keeps it mostly restorable
+ * at a moderate memory cost. */
+#define ENGINE_TSAN_HISTORY_SIZE 4
+
+uint64_t engine_runSeed(uint64_t base, const char *scenario, int index) {
+    uint64_t state = base;
+    for (const char *p = scenario; *p; p++) {
+        state = state * 131 + (unsigned char)*p;
+    }
+    state += (uint64_t)index * 0x2545F4914F6CDD1DULL;
+    /* Keep seeds within 48 bits so they print and paste comfortably. */
+    return util_splitmix64(&state) & 0xFFFFFFFFFFFFULL;
+}
+
+static char *engine_tsanOptions(const struct runtime *rt, const char *dir) {
+    /* halt_on_error=0: a race hunt wants every report of a run, not the first.
+     * exitcode=0: the process's status stays the harness's own, reports are
+     * read from the log. second_deadlock_stack=1: both stacks of a lock-order
+     * inversion. */
+    return util_asprintf("TSAN_OPTIONS=halt_on_error=0 exitcode=0 second_deadlock_stack=1 "
+                         "history_size=%d log_path=%s/tsan%s%s",
+                         ENGINE_TSAN_HISTORY_SIZE, dir,
+                         rt->suppressions[0] ? " suppressions=" : "", rt->suppressions);
+}
+
+/* Concatenates every tsan.* file of dir; counts report headers. */
+static void engine_collectTsan(const char *dir, struct run_record *rec) {
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        return;
+    }
+    size_t total = 0;
+    char *all = NULL;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, "tsan.", 5) != 0) {
+            continue;
+        }
+        char *path = util_asprintf("%s/%s", dir, e->d_name);
+        size_t len;
+        char *text = util_readFile(path, &len);
+        free(path);
+        if (text == NULL) {
+            continue;
+        }
+        char *grown = realloc(all, total + len + 1);
+        if (grown == NULL) {
+            abort();
+        }
+        all = grown;
+        memcpy(all + total, text, len);
+        total += len;
+        all[total] = '\0';
+        free(text);
+    }
+    closedir(d);
+    rec->tsan_log = all;
+    for (const char *p = all; p != NULL && (p = strstr(p, "WARNING: ThreadSanitizer:")); p++) {
+        rec->tsan_reports++;
+    }
+}
+
+bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
+                    const char *scenario, uint64_t seed, const char *dir, struct run_record *rec) {
+    memset(rec, 0, sizeof(*rec));
+    rec->seed = seed;
+    rec->dir = strdup(dir);
+    if (!util_mkdirs(dir)) {
+        LOG_P("cannot create run directory %s", dir);
+        return false;
+    }
+    char *harness = paths_inHome("scenarios/harness.py");
+    char *results = util_asprintf("%s/results", dir);
+    char *out = util_asprintf("%s/stdout", dir);
+    char *err = util_asprintf("%s/stderr", dir);
+    char *seed_arg = util_asprintf("%" PRIu64, seed);
+    char *threads_arg = util_asprintf("%d", cfg->threads);
+    char *iter_arg = util_asprintf("%ld", cfg->iterations);
+    char *stride_arg = util_asprintf("%d", cfg->stride);
+    char *budget_arg = util_asprintf("%g", cfg->time_budget);
+    const char *argv[] = {rt->python, "-X", "faulthandler", harness, "--scenario", scenario,
+                          "--results", results, "--seed", seed_arg, "--threads", threads_arg,
+                          "--iterations", iter_arg, "--stride", stride_arg, "--time-budget",
+                          budget_arg, NULL};
+
+    const char *shim = paths_shim();
+    char *env_preload = util_isFile(shim) ? util_asprintf("LD_PRELOAD=%s", shim) : NULL;
+    if (env_preload == NULL) {
+        LOG_W("shim library %s not found: running without schedule noise", shim);
+    }
+    char *env_seed = util_asprintf("FTSTRESS_SEED=%" PRIu64, seed);
+    char *env_noise = util_asprintf("FTSTRESS_NOISE=%s", config_noiseName(cfg->noise));
+    char *env_stats = util_asprintf("FTSTRESS_SHIM_STATS=%s/shim-stats", dir);
+    char *env_anom = util_asprintf("FTSTRESS_SHIM_ANOMALIES=%s/shim-anomalies", dir);
+    char *env_crash = util_asprintf("FTSTRESS_SHIM_CRASH=%s/shim-crash", dir);
+    char *env_tsan = engine_tsanOptions(rt, dir);
+    const char *env[] = {"PYTHON_GIL=0", "PYTHONDONTWRITEBYTECODE=1", env_seed, env_noise,
+                         env_stats, env_anom, env_crash, env_tsan, env_preload, NULL};
+
+    char *hang_path = util_asprintf("%s/hang-stacks", dir);
+    struct spawn_request req = {.argv = argv, .env = env, .stdout_path = out,
+                                .stderr_path = err, .timeout = cfg->timeout,
+                                .on_hang = hang_dumpStacks, .on_hang_arg = hang_path};
+    LOG_D("run %s seed %" PRIu64 " in %s", scenario, seed, dir);
+    rec->proc = spawn_run(&req);
+    bool ok = rec->proc.started;
+    if (ok) {
+        results_load(results, &rec->results);
+        rec->hung = rec->proc.timed_out;
+        rec->crashed = !rec->hung && rec->proc.signal != 0;
+        rec->scenario_error = rec->results.error != NULL;
+        engine_collectTsan(dir, rec);
+        char *stats_path = util_asprintf("%s/shim-stats", dir);
+        rec->shim_stats = util_readFile(stats_path, NULL);
+        free(stats_path);
+    }
+
+    free(hang_path);
+    free(env_preload);
+    free(env_seed);
+    free(env_noise);
+    free(env_stats);
+    free(env_anom);
+    free(env_crash);
+    free(env_tsan);
+    free(harness);
+    free(results);
+    free(out);
+    free(err);
+    free(seed_arg);
+    free(threads_arg);
+    free(iter_arg);
+    free(stride_arg);
+    free(budget_arg);
+    return ok;
+}
+
+void engine_recordFree(struct run_record *rec) {
+    free(rec->dir);
+    results_free(&rec->results);
+    free(rec->tsan_log);
+    free(rec->shim_stats);
+    memset(rec, 0, sizeof(*rec));
+}

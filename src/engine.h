@@ -1,0 +1,49 @@
+/* engine.h - one run: one fresh interpreter process executing one scenario with
+ * one seed, under the shims and (on a tsan runtime) ThreadSanitizer.
+ *
+ * Each run gets its own directory holding what it wrote:
+ *   results        the harness results file (scenarios/README.md)
+ *   stdout, stderr the interpreter's output (faulthandler stacks land in stderr)
+ *   tsan.PID       ThreadSanitizer's log (log_path), one per process
+ *   shim-stats     the shims' event counters (key=value)
+ *   shim-anomalies refcount anomalies the shims caught, with stacks
+ *   shim-crash     the crashing thread's C stack, when it crashed
+ *   hang-stacks    every thread's C stack, when the watchdog fired */
+#ifndef FTSTRESS_ENGINE_H
+#define FTSTRESS_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "results.h"
+#include "runtime.h"
+#include "spawn.h"
+
+struct run_record {
+    uint64_t seed;
+    char *dir;               /* the run's directory; owned */
+    struct spawn_result proc;
+    struct results results;  /* owned */
+    bool crashed;            /* ended by a signal it did not ask for */
+    bool hung;               /* the watchdog ended it */
+    bool scenario_error;     /* the harness refused the scenario */
+    int tsan_reports;        /* "WARNING: ThreadSanitizer" headers in its logs */
+    char *tsan_log;          /* all of the run's TSan output concatenated; owned or NULL */
+    char *shim_stats;        /* the shims' counters file contents; owned or NULL */
+};
+
+/* The seed of run number index of a campaign started with base: independent
+ * runs must not share a schedule, and the same base must give the same seeds. */
+uint64_t engine_runSeed(uint64_t base, const char *scenario, int index);
+
+/* Runs scenario once with seed, its files under dir (created). Returns false
+ * only when ftstress itself failed (no process could be started); a crash, a
+ * hang or a bad scenario is recorded in rec. */
+bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
+                    const char *scenario, uint64_t seed, const char *dir, struct run_record *rec);
+
+/* Frees what rec owns. */
+void engine_recordFree(struct run_record *rec);
+
+#endif

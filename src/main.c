@@ -1,0 +1,48 @@
+/* main.c - ftstress: find thread-safety bugs on free-threaded CPython.
+ * The flow of a run, file by file: cmdline -> runner (plan) -> engine (spawn)
+ * -> results/verdict (collect, classify) -> report_text / corpus (report, save). */
+#include <stdio.h>
+
+#include "cmdline.h"
+#include "config.h"
+#include "log.h"
+#include "paths.h"
+#include "runner.h"
+#include "runtime.h"
+#include "scenario.h"
+
+static int main_listScenarios(void) {
+    struct scenario_list list;
+    if (!scenario_collect(NULL, 0, &list)) {
+        return EXIT_INTERNAL;
+    }
+    for (size_t i = 0; i < list.count; i++) {
+        printf("%s\n", list.paths[i]);
+    }
+    scenario_listFree(&list);
+    return EXIT_CLEAN;
+}
+
+int main(int argc, char **argv) {
+    struct ftstress_config cfg;
+    int early = cmdline_parse(argc, argv, &cfg);
+    if (early >= 0) {
+        return early;
+    }
+    switch (cfg.command) {
+    case CMD_RUN:
+        return runner_run(&cfg);
+    case CMD_REPLAY:
+        return runner_replay(&cfg);
+    case CMD_SCENARIOS:
+        return main_listScenarios();
+    case CMD_RUNTIME_INFO:
+        return runtime_printInfo(&cfg);
+    case CMD_RUNTIME_BUILD:
+        return runtime_build(&cfg);
+    case CMD_NONE:
+        break;
+    }
+    cmdline_printHelp();
+    return EXIT_USAGE;
+}

@@ -1,0 +1,36 @@
+/* util.h - small helpers every module uses: files, strings, time. */
+#ifndef FTSTRESS_UTIL_H
+#define FTSTRESS_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The whole file, NUL-terminated, length in *len; NULL with errno set on failure.
+ * Caller frees. */
+char *util_readFile(const char *path, size_t *len);
+
+/* Writes len bytes to path atomically: a temporary file beside it, fsync, rename.
+ * Returns false with errno set; the old file is then unchanged. */
+bool util_writeFileAtomic(const char *path, const char *data, size_t len);
+
+/* mkdir -p; true if the directory exists afterwards. */
+bool util_mkdirs(const char *path);
+
+/* A copy of the first n bytes of s, NUL-terminated. Caller frees; aborts on OOM. */
+char *util_strndup(const char *s, size_t n);
+
+/* printf into a new string. Caller frees; aborts on OOM. */
+char *util_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Seconds from an arbitrary fixed point (CLOCK_MONOTONIC). */
+double util_now(void);
+
+/* splitmix64: the next value of a 64-bit seed sequence (advances *state). */
+uint64_t util_splitmix64(uint64_t *state);
+
+/* True if path names an existing regular file / directory. */
+bool util_isFile(const char *path);
+bool util_isDir(const char *path);
+
+#endif

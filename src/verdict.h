@@ -1,0 +1,42 @@
+/* verdict.h - what one scenario's runs add up to, and whether it is a finding. */
+#ifndef FTSTRESS_VERDICT_H
+#define FTSTRESS_VERDICT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "results.h"
+
+#define VERDICT_MAX_SEEDS 16
+
+struct scenario_verdict {
+    char *path;             /* scenario file; owned */
+    char *name;             /* owned */
+    struct results merged;  /* histograms and counts over all runs; owned */
+    int runs;
+    int crashes, hangs, scenario_errors, tsan_runs;
+    int tsan_reports;
+    char *error;            /* the first scenario error; owned or NULL */
+    char *crash_detail;     /* the first crash or hang: signal and stacks; owned or NULL */
+    char *tsan_excerpt;     /* the first TSan report of the first racy run; owned or NULL */
+    uint64_t failing_seeds[VERDICT_MAX_SEEDS];
+    int nfailing_seeds;
+    char *case_path;        /* the first saved case; owned or NULL */
+    double seconds;
+};
+
+/* What made rec fail, as a short phrase ("lost updates", "crash (signal 11)",
+ * "hang", "2 data race reports"), or NULL when it did not. Caller frees. */
+char *verdict_ofRun(const struct run_record *rec);
+
+/* Adds one run to v (v zeroed before the first). */
+void verdict_addRun(struct scenario_verdict *v, const struct run_record *rec);
+
+/* True when the scenario produced anything worth a person's attention. */
+bool verdict_isFinding(const struct scenario_verdict *v);
+
+/* Frees what v owns. */
+void verdict_free(struct scenario_verdict *v);
+
+#endif
