@@ -29,15 +29,36 @@ uint64_t engine_runSeed(uint64_t base, const char *scenario, int index) {
     return util_splitmix64(&state) & 0xFFFFFFFFFFFFULL;
 }
 
-static char *engine_tsanOptions(const struct runtime *rt, const char *dir) {
+static char *engine_tsanOptions(const char *supp, const char *dir) {
     /* halt_on_error=0: a race hunt wants every report of a run, not the first.
      * exitcode=0: the process's status stays the harness's own, reports are
      * read from the log. second_deadlock_stack=1: both stacks of a lock-order
-     * inversion. */
+     * inversion. handle_*=0: a crash goes to faulthandler (Python stacks) and
+     * the shim (C stack, libunwind), then kills the process with its signal;
+     * TSan's own handler would abort on a "nested bug" halfway through. */
     return util_asprintf("TSAN_OPTIONS=halt_on_error=0 exitcode=0 second_deadlock_stack=1 "
-                         "history_size=%d log_path=%s/tsan%s%s",
-                         ENGINE_TSAN_HISTORY_SIZE, dir,
-                         rt->suppressions[0] ? " suppressions=" : "", rt->suppressions);
+                         "history_size=%d handle_segv=0 handle_sigbus=0 handle_sigfpe=0 "
+                         "handle_sigill=0 handle_abort=0 log_path=%s/tsan suppressions=%s",
+                         ENGINE_TSAN_HISTORY_SIZE, dir, supp);
+}
+
+/* The first "Fatal Python error: ..." of the run's stderr, naming the signal. */
+static char *engine_crashReason(const char *dir, int signal) {
+    char *path = util_asprintf("%s/stderr", dir);
+    char *err = util_readFile(path, NULL);
+    free(path);
+    const char *fatal = err ? strstr(err, "Fatal Python error: ") : NULL;
+    char *reason;
+    if (fatal != NULL) {
+        fatal += strlen("Fatal Python error: ");
+        reason = util_strndup(fatal, strcspn(fatal, "\n"));
+    } else if (signal != 0) {
+        reason = util_asprintf("%s", strsignal(signal));
+    } else {
+        reason = util_asprintf("the interpreter stopped before the harness finished");
+    }
+    free(err);
+    return reason;
 }
 
 /* Concatenates every tsan.* file of dir; counts report headers. */
@@ -77,7 +98,7 @@ static void engine_collectTsan(const char *dir, struct run_record *rec) {
     }
 }
 
-bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
+bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt, const char *supp,
                     const char *scenario, uint64_t seed, const char *dir, struct run_record *rec) {
     memset(rec, 0, sizeof(*rec));
     rec->seed = seed;
@@ -110,9 +131,10 @@ bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
     char *env_stats = util_asprintf("FTSTRESS_SHIM_STATS=%s/shim-stats", dir);
     char *env_anom = util_asprintf("FTSTRESS_SHIM_ANOMALIES=%s/shim-anomalies", dir);
     char *env_crash = util_asprintf("FTSTRESS_SHIM_CRASH=%s/shim-crash", dir);
-    char *env_tsan = engine_tsanOptions(rt, dir);
+    char *env_tsan = rt->tsan ? engine_tsanOptions(supp, dir) : NULL;
+    /* env_tsan and env_preload may be NULL: they end the list early, on purpose last. */
     const char *env[] = {"PYTHON_GIL=0", "PYTHONDONTWRITEBYTECODE=1", env_seed, env_noise,
-                         env_stats, env_anom, env_crash, env_tsan, env_preload, NULL};
+                         env_stats, env_anom, env_crash, env_preload, env_tsan, NULL};
 
     char *hang_path = util_asprintf("%s/hang-stacks", dir);
     struct spawn_request req = {.argv = argv, .env = env, .stdout_path = out,
@@ -124,8 +146,14 @@ bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
     if (ok) {
         results_load(results, &rec->results);
         rec->hung = rec->proc.timed_out;
-        rec->crashed = !rec->hung && rec->proc.signal != 0;
         rec->scenario_error = rec->results.error != NULL;
+        /* Whatever ends a run before the harness wrote its final snapshot is a
+         * crash: a signal, an abort, or an exit from inside the code under test. */
+        rec->crashed = !rec->hung && !rec->scenario_error &&
+                       (rec->proc.signal != 0 || !rec->results.final);
+        if (rec->crashed) {
+            rec->crash_reason = engine_crashReason(dir, rec->proc.signal);
+        }
         engine_collectTsan(dir, rec);
         char *stats_path = util_asprintf("%s/shim-stats", dir);
         rec->shim_stats = util_readFile(stats_path, NULL);
@@ -157,5 +185,6 @@ void engine_recordFree(struct run_record *rec) {
     results_free(&rec->results);
     free(rec->tsan_log);
     free(rec->shim_stats);
+    free(rec->crash_reason);
     memset(rec, 0, sizeof(*rec));
 }

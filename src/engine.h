@@ -25,7 +25,8 @@ struct run_record {
     char *dir;               /* the run's directory; owned */
     struct spawn_result proc;
     struct results results;  /* owned */
-    bool crashed;            /* ended by a signal it did not ask for */
+    bool crashed;            /* died (a signal) or stopped before finishing */
+    char *crash_reason;      /* e.g. "Segmentation fault"; owned or NULL */
     bool hung;               /* the watchdog ended it */
     bool scenario_error;     /* the harness refused the scenario */
     int tsan_reports;        /* "WARNING: ThreadSanitizer" headers in its logs */
@@ -37,10 +38,11 @@ struct run_record {
  * runs must not share a schedule, and the same base must give the same seeds. */
 uint64_t engine_runSeed(uint64_t base, const char *scenario, int index);
 
-/* Runs scenario once with seed, its files under dir (created). Returns false
- * only when ftstress itself failed (no process could be started); a crash, a
- * hang or a bad scenario is recorded in rec. */
-bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
+/* Runs scenario once with seed, its files under dir (created), TSan reading
+ * the suppressions file supp (suppress.h). Returns false only when ftstress
+ * itself failed (no process could be started); a crash, a hang or a bad
+ * scenario is recorded in rec. */
+bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt, const char *supp,
                     const char *scenario, uint64_t seed, const char *dir, struct run_record *rec);
 
 /* Frees what rec owns. */

@@ -18,6 +18,7 @@
 #include "runtime.h"
 #include "scenario.h"
 #include "spawn.h"
+#include "suppress.h"
 #include "util.h"
 #include "verdict.h"
 
@@ -61,7 +62,8 @@ static char *runner_workDir(const struct ftstress_config *cfg) {
 
 /* Runs one scenario cfg->runs times; fills v. Returns false on an internal error. */
 static bool runner_scenario(const struct ftstress_config *cfg, const struct runtime *rt,
-                            const char *path, const char *work, struct scenario_verdict *v) {
+                            const char *supp, const char *path, const char *work,
+                            struct scenario_verdict *v) {
     memset(v, 0, sizeof(*v));
     v->path = strdup(path);
     v->name = scenario_name(path);
@@ -73,7 +75,7 @@ static bool runner_scenario(const struct ftstress_config *cfg, const struct runt
                             : engine_runSeed(cfg->seed, v->name, i);
         char *dir = util_asprintf("%s/%s/run-%03d-%" PRIu64, work, v->name, i, seed);
         struct run_record rec;
-        if (!engine_runOnce(cfg, rt, path, seed, dir, &rec)) {
+        if (!engine_runOnce(cfg, rt, supp, path, seed, dir, &rec)) {
             free(dir);
             engine_recordFree(&rec);
             return false;
@@ -103,13 +105,19 @@ static int runner_scenarios(struct ftstress_config *cfg, const struct scenario_l
     if (work == NULL) {
         return EXIT_INTERNAL;
     }
+    char *supp = util_asprintf("%s/tsan.supp", work);
+    if (!suppress_writeCombined(rt, supp)) {
+        free(supp);
+        free(work);
+        return EXIT_INTERNAL;
+    }
     report_textHeader(stdout, cfg, rt, list->count);
     fflush(stdout);
     int passed = 0, failed = 0, errors = 0, status = EXIT_CLEAN;
     double start = util_now();
     for (size_t i = 0; i < list->count && !runner_stopRequested; i++) {
         struct scenario_verdict v;
-        if (!runner_scenario(cfg, rt, list->paths[i], work, &v)) {
+        if (!runner_scenario(cfg, rt, supp, list->paths[i], work, &v)) {
             verdict_free(&v);
             status = EXIT_INTERNAL;
             break;
@@ -135,6 +143,7 @@ static int runner_scenarios(struct ftstress_config *cfg, const struct scenario_l
         LOG_I("run logs kept in %s", work);
     }
     free(work);
+    free(supp);
     if (status != EXIT_CLEAN) {
         return status;
     }

@@ -15,7 +15,7 @@ char *verdict_ofRun(const struct run_record *rec) {
         return util_asprintf("hang (no progress within the timeout)");
     }
     if (rec->crashed) {
-        return util_asprintf("crash (signal %d)", rec->proc.signal);
+        return util_asprintf("crash: %s", rec->crash_reason ? rec->crash_reason : "?");
     }
     if (rec->scenario_error) {
         return NULL; /* bad input, reported as an error, not a finding */
