@@ -1,7 +1,6 @@
 /* engine.c - spawn one harness run and collect what it left; see engine.h. */
 #include "engine.h"
 
-#include <dirent.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +10,7 @@
 #include "hang.h"
 #include "log.h"
 #include "paths.h"
+#include "scenario.h"
 #include "util.h"
 
 /* TSan's history of memory accesses per thread, in units of 32K events
@@ -61,43 +61,6 @@ static char *engine_crashReason(const char *dir, int signal) {
     return reason;
 }
 
-/* Concatenates every tsan.* file of dir; counts report headers. */
-static void engine_collectTsan(const char *dir, struct run_record *rec) {
-    DIR *d = opendir(dir);
-    if (d == NULL) {
-        return;
-    }
-    size_t total = 0;
-    char *all = NULL;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, "tsan.", 5) != 0) {
-            continue;
-        }
-        char *path = util_asprintf("%s/%s", dir, e->d_name);
-        size_t len;
-        char *text = util_readFile(path, &len);
-        free(path);
-        if (text == NULL) {
-            continue;
-        }
-        char *grown = realloc(all, total + len + 1);
-        if (grown == NULL) {
-            abort();
-        }
-        all = grown;
-        memcpy(all + total, text, len);
-        total += len;
-        all[total] = '\0';
-        free(text);
-    }
-    closedir(d);
-    rec->tsan_log = all;
-    for (const char *p = all; p != NULL && (p = strstr(p, "WARNING: ThreadSanitizer:")); p++) {
-        rec->tsan_reports++;
-    }
-}
-
 bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt, const char *supp,
                     const char *scenario, uint64_t seed, const char *dir, struct run_record *rec) {
     memset(rec, 0, sizeof(*rec));
@@ -131,10 +94,11 @@ bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
     char *env_stats = util_asprintf("FTSTRESS_SHIM_STATS=%s/shim-stats", dir);
     char *env_anom = util_asprintf("FTSTRESS_SHIM_ANOMALIES=%s/shim-anomalies", dir);
     char *env_crash = util_asprintf("FTSTRESS_SHIM_CRASH=%s/shim-crash", dir);
+    char *env_pystacks = util_asprintf("FTSTRESS_PYSTACKS=%s/pystacks", dir);
     char *env_tsan = rt->tsan ? engine_tsanOptions(supp, dir) : NULL;
     /* env_tsan and env_preload may be NULL: they end the list early, on purpose last. */
     const char *env[] = {"PYTHON_GIL=0", "PYTHONDONTWRITEBYTECODE=1", env_seed, env_noise,
-                         env_stats, env_anom, env_crash, env_preload, env_tsan, NULL};
+                         env_stats, env_anom, env_crash, env_pystacks, env_preload, env_tsan, NULL};
 
     char *hang_path = util_asprintf("%s/hang-stacks", dir);
     struct spawn_request req = {.argv = argv, .env = env, .stdout_path = out,
@@ -154,7 +118,13 @@ bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
         if (rec->crashed) {
             rec->crash_reason = engine_crashReason(dir, rec->proc.signal);
         }
-        engine_collectTsan(dir, rec);
+        char *name = scenario_name(scenario);
+        ok = run_findings_collectTsan(dir, name, seed, &rec->findings, &rec->tsan);
+        if (rec->crashed || rec->hung) {
+            run_findings_addCrashOrHang(dir, name, seed, rec->hung ? NULL : rec->crash_reason,
+                                        &rec->findings);
+        }
+        free(name);
         char *stats_path = util_asprintf("%s/shim-stats", dir);
         rec->shim_stats = util_readFile(stats_path, NULL);
         free(stats_path);
@@ -168,6 +138,7 @@ bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
     free(env_anom);
     free(env_crash);
     free(env_tsan);
+    free(env_pystacks);
     free(harness);
     free(results);
     free(out);
@@ -183,7 +154,7 @@ bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
 void engine_recordFree(struct run_record *rec) {
     free(rec->dir);
     results_free(&rec->results);
-    free(rec->tsan_log);
+    finding_setFree(&rec->findings);
     free(rec->shim_stats);
     free(rec->crash_reason);
     memset(rec, 0, sizeof(*rec));

@@ -8,7 +8,8 @@
  *   shim-stats     the shims' event counters (key=value)
  *   shim-anomalies refcount anomalies the shims caught, with stacks
  *   shim-crash     the crashing thread's C stack, when it crashed
- *   hang-stacks    every thread's C stack, when the watchdog fired */
+ *   hang-stacks    every thread's C stack, when the watchdog fired
+ *   pystacks       the Python stack of each TSan report (the runtime's hook) */
 #ifndef FTSTRESS_ENGINE_H
 #define FTSTRESS_ENGINE_H
 
@@ -16,7 +17,9 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "finding.h"
 #include "results.h"
+#include "run_findings.h"
 #include "runtime.h"
 #include "spawn.h"
 
@@ -29,8 +32,8 @@ struct run_record {
     char *crash_reason;      /* e.g. "Segmentation fault"; owned or NULL */
     bool hung;               /* the watchdog ended it */
     bool scenario_error;     /* the harness refused the scenario */
-    int tsan_reports;        /* "WARNING: ThreadSanitizer" headers in its logs */
-    char *tsan_log;          /* all of the run's TSan output concatenated; owned or NULL */
+    struct finding_set findings; /* TSan reports, the crash or the hang; owned */
+    struct run_findings_stats tsan; /* what parsing its TSan logs counted */
     char *shim_stats;        /* the shims' counters file contents; owned or NULL */
 };
 

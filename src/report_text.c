@@ -40,6 +40,28 @@ static void report_textIndented(FILE *out, const char *text, const char *indent)
     }
 }
 
+void report_textFinding(FILE *out, const struct finding *f) {
+    fprintf(out, "  ==================\n");
+    fprintf(out, "  %s finding %s: %s\n", f->known ? "known" : "NEW", f->id, f->title);
+    fprintf(out, "  signature %s\n", f->signature);
+    fprintf(out, "  seen %ld time%s, seeds", f->count, f->count == 1 ? "" : "s");
+    for (int i = 0; i < f->nseeds; i++) {
+        fprintf(out, " %" PRIu64, f->seeds[i]);
+    }
+    fprintf(out, "%s%s\n", f->scenario ? "; scenario " : "", f->scenario ? f->scenario : "");
+    if (f->detail != NULL && f->detail[0]) {
+        report_textIndented(out, f->detail, "    ");
+    }
+    if (f->python_stack != NULL) {
+        fprintf(out, "    Python stack%s:\n",
+                strcmp(f->kind, "crash") == 0 || strcmp(f->kind, "hang") == 0
+                    ? "s (faulthandler)"
+                    : " of the reporting thread (innermost first)");
+        report_textIndented(out, f->python_stack, "    ");
+    }
+    fprintf(out, "  ==================\n");
+}
+
 void report_textScenario(FILE *out, const struct ftstress_config *cfg,
                          const struct scenario_verdict *v) {
     const struct results *r = &v->merged;
@@ -73,19 +95,20 @@ void report_textScenario(FILE *out, const struct ftstress_config *cfg,
     if (r->actor_exception != NULL) {
         fprintf(out, "  actor exception: %s\n", r->actor_exception);
     }
-    if (v->tsan_reports > 0) {
-        fprintf(out, "  ThreadSanitizer: %d report%s in %d of %d runs; the first:\n",
-                v->tsan_reports, v->tsan_reports == 1 ? "" : "s", v->tsan_runs, v->runs);
-        if (v->tsan_excerpt != NULL) {
-            report_textIndented(out, v->tsan_excerpt, "    ");
-        }
-    }
     if (v->crashes > 0 || v->hangs > 0) {
-        fprintf(out, "  %d crash%s, %d hang%s; the first:\n", v->crashes,
-                v->crashes == 1 ? "" : "es", v->hangs, v->hangs == 1 ? "" : "s");
-        if (v->crash_detail != NULL) {
-            report_textIndented(out, v->crash_detail, "    ");
-        }
+        fprintf(out, "  %d crash%s, %d hang%s\n", v->crashes, v->crashes == 1 ? "" : "es",
+                v->hangs, v->hangs == 1 ? "" : "s");
+    }
+    if (v->tsan_reports > 0) {
+        fprintf(out, "  ThreadSanitizer: %d report%s in %d of %d runs\n", v->tsan_reports,
+                v->tsan_reports == 1 ? "" : "s", v->tsan_runs, v->runs);
+    }
+    if (v->failed_restores > 0) {
+        fprintf(out, "  note: TSan could not restore %d stack%s (its history_size was too small)\n",
+                v->failed_restores, v->failed_restores == 1 ? "" : "s");
+    }
+    for (size_t i = 0; i < v->findings.count; i++) {
+        report_textFinding(out, &v->findings.items[i]);
     }
     if (v->nfailing_seeds > 0) {
         fprintf(out, "  failing seeds:");

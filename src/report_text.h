@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "finding.h"
 #include "runtime.h"
 #include "verdict.h"
 
@@ -16,6 +17,9 @@ void report_textHeader(FILE *out, const struct ftstress_config *cfg, const struc
  * crashes and hangs with stacks, and how to replay. */
 void report_textScenario(FILE *out, const struct ftstress_config *cfg,
                          const struct scenario_verdict *v);
+
+/* One finding: id, title, signature, count and seeds, stacks (C and Python). */
+void report_textFinding(FILE *out, const struct finding *f);
 
 /* The closing summary: how many scenarios passed and failed. */
 void report_textSummary(FILE *out, int passed, int failed, int errors, double seconds);

@@ -6,10 +6,6 @@
 
 #include "util.h"
 
-/* How much of a TSan log the text report quotes: the first report whole, up
- * to this many lines; the full log stays in the run directory. */
-#define VERDICT_TSAN_EXCERPT_LINES 60
-
 char *verdict_ofRun(const struct run_record *rec) {
     if (rec->hung) {
         return util_asprintf("hang (no progress within the timeout)");
@@ -24,53 +20,14 @@ char *verdict_ofRun(const struct run_record *rec) {
     if (worst != NULL) {
         return util_asprintf("%s outcome '%s'", results_className(worst->cls), worst->result);
     }
-    if (rec->tsan_reports > 0) {
-        return util_asprintf("%d ThreadSanitizer report%s", rec->tsan_reports,
-                             rec->tsan_reports == 1 ? "" : "s");
+    if (rec->tsan.tsan_reports > 0) {
+        return util_asprintf("%d ThreadSanitizer report%s", rec->tsan.tsan_reports,
+                             rec->tsan.tsan_reports == 1 ? "" : "s");
     }
     if (rec->proc.exit_code != 0) {
         return util_asprintf("interpreter exited with status %d", rec->proc.exit_code);
     }
     return NULL;
-}
-
-/* The first report of a TSan log, from its first separator line. */
-static char *verdict_tsanExcerpt(const char *log) {
-    const char *start = strstr(log, "==================");
-    if (start == NULL) {
-        start = log;
-    }
-    const char *p = start;
-    for (int lines = 0; *p && lines < VERDICT_TSAN_EXCERPT_LINES; lines++) {
-        const char *nl = strchr(p, '\n');
-        p = nl ? nl + 1 : p + strlen(p);
-        if (lines > 0 && strncmp(p, "==================", 18) == 0) {
-            p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p);
-            break;
-        }
-    }
-    return util_strndup(start, (size_t)(p - start));
-}
-
-static char *verdict_crashDetail(const struct run_record *rec) {
-    char *err_path = util_asprintf("%s/stderr", rec->dir);
-    char *err = util_readFile(err_path, NULL);
-    free(err_path);
-    char *hang_path = util_asprintf("%s/hang-stacks", rec->dir);
-    char *hang = util_readFile(hang_path, NULL);
-    free(hang_path);
-    char *crash_path = util_asprintf("%s/shim-crash", rec->dir);
-    char *crash = util_readFile(crash_path, NULL);
-    free(crash_path);
-    char *detail = util_asprintf("%s%s%s%s%s%s",
-                                 err ? "Python stacks (faulthandler) and stderr:\n" : "",
-                                 err ? err : "", crash ? "\nC stack of the crashing thread:\n" : "",
-                                 crash ? crash : "", hang ? "\nC stacks of every thread:\n" : "",
-                                 hang ? hang : "");
-    free(err);
-    free(hang);
-    free(crash);
-    return detail;
 }
 
 void verdict_addRun(struct scenario_verdict *v, const struct run_record *rec) {
@@ -83,14 +40,10 @@ void verdict_addRun(struct scenario_verdict *v, const struct run_record *rec) {
     v->scenario_errors += rec->scenario_error;
     v->crashes += rec->crashed;
     v->hangs += rec->hung;
-    v->tsan_reports += rec->tsan_reports;
-    v->tsan_runs += rec->tsan_reports > 0;
-    if ((rec->crashed || rec->hung) && v->crash_detail == NULL) {
-        v->crash_detail = verdict_crashDetail(rec);
-    }
-    if (rec->tsan_reports > 0 && v->tsan_excerpt == NULL && rec->tsan_log != NULL) {
-        v->tsan_excerpt = verdict_tsanExcerpt(rec->tsan_log);
-    }
+    v->tsan_reports += rec->tsan.tsan_reports;
+    v->failed_restores += rec->tsan.failed_restores;
+    v->tsan_runs += rec->tsan.tsan_reports > 0;
+    finding_merge(&v->findings, &rec->findings);
     char *why = verdict_ofRun(rec);
     if (why != NULL && v->nfailing_seeds < VERDICT_MAX_SEEDS) {
         v->failing_seeds[v->nfailing_seeds++] = rec->seed;
@@ -109,8 +62,7 @@ void verdict_free(struct scenario_verdict *v) {
     free(v->name);
     results_free(&v->merged);
     free(v->error);
-    free(v->crash_detail);
-    free(v->tsan_excerpt);
+    finding_setFree(&v->findings);
     free(v->case_path);
     memset(v, 0, sizeof(*v));
 }

@@ -16,10 +16,9 @@ struct scenario_verdict {
     struct results merged;  /* histograms and counts over all runs; owned */
     int runs;
     int crashes, hangs, scenario_errors, tsan_runs;
-    int tsan_reports;
+    int tsan_reports, failed_restores;
     char *error;            /* the first scenario error; owned or NULL */
-    char *crash_detail;     /* the first crash or hang: signal and stacks; owned or NULL */
-    char *tsan_excerpt;     /* the first TSan report of the first racy run; owned or NULL */
+    struct finding_set findings; /* deduplicated over the runs; owned */
     uint64_t failing_seeds[VERDICT_MAX_SEEDS];
     int nfailing_seeds;
     char *case_path;        /* the first saved case; owned or NULL */

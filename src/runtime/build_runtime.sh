@@ -87,7 +87,11 @@ case "$version" in
 esac
 
 cc_version=$(clang --version | head -n1)
-flags_hash=$(printf '%s\n%s\n' "$flags" "$cc_version" | sha256sum | cut -c1-8)
+# The report hook is part of what the tsan flavour is built from.
+hook="$here/tsan_report_hook.c"
+hook_hash=""
+[ "$flavour" = tsan ] && hook_hash=$(sha256sum "$hook" | cut -c1-16)
+flags_hash=$(printf '%s\n%s\n%s\n' "$flags" "$cc_version" "$hook_hash" | sha256sum | cut -c1-8)
 key="cpython-$version-$flavour-$src_hash-$flags_hash"
 final="$cache/runtimes/$key"
 
@@ -140,6 +144,11 @@ if [ ! -f "$configured" ]; then
 		# Copy the tree (without its own build products) so the user's checkout stays untouched.
 		(cd "$source_arg" && tar --exclude=.git -cf - .) | tar -xf - -C "$build" >> "$log" 2>&1 || step_failed copy-source
 		(cd "$build" && make distclean >/dev/null 2>&1 || true)
+	fi
+	if [ "$flavour" = tsan ]; then
+		# The executable gets ftstress's TSan report hook (see the file's comment):
+		# __tsan_on_report can only be overridden from inside the executable.
+		{ printf '\n'; cat "$hook"; } >> "$build/Programs/python.c" || step_failed add-report-hook
 	fi
 	# Debug info is kept (-g) so the shims and the report unwinder can name files and
 	# lines inside the interpreter. The rpath is relative to the executable, so the
@@ -198,6 +207,7 @@ say "  verifying"
 	echo "suppressions=$supp"
 	echo "gil_disabled=1"
 	echo "tsan=$([ "$flavour" = tsan ] && echo 1 || echo 0)"
+	echo "report_hook=$([ "$flavour" = tsan ] && echo pystacks || echo none)"
 	echo "build_log=$log"
 	echo "built_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 } > "$staged/manifest.tmp"

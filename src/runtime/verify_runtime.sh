@@ -33,12 +33,14 @@ if [ "$flavour" = tsan ]; then
 	grep -q ' T __tsan_init$' <<< "$exe_syms" || fail "the interpreter has no ThreadSanitizer runtime"
 	lib_syms=$(nm -D "$libpython")
 	grep -q ' U __tsan_func_entry$' <<< "$lib_syms" || fail "libpython is not instrumented by ThreadSanitizer"
+	grep -q ' T __tsan_on_report$' <<< "$exe_syms" || fail "the interpreter lacks ftstress's TSan report hook"
 	# A real race must be reported: two threads write one C global unlocked.
-	out=$(TSAN_OPTIONS=exitcode=0 "$python" -c '
+	pystacks=$(mktemp)
+	out=$(FTSTRESS_PYSTACKS=$pystacks TSAN_OPTIONS=exitcode=0 "$python" -c '
 import ctypes, threading
 buf = ctypes.create_string_buffer(8)
 def poke():
-    for i in range(2000):
+    for i in range(20000):
         ctypes.memset(buf, i & 255, 8)
 ts = [threading.Thread(target=poke) for _ in range(2)]
 [t.start() for t in ts]; [t.join() for t in ts]
@@ -46,6 +48,9 @@ ts = [threading.Thread(target=poke) for _ in range(2)]
 	reports=$(grep -c 'WARNING: ThreadSanitizer' <<< "$out" || true)
 	[ "$reports" -gt 0 ] || fail "ThreadSanitizer did not report a deliberate race (probe output: $(head -c 300 <<< "$out"))"
 	echo "verify: TSan runtime linked and reports a deliberate race ($reports report(s))"
+	grep -q 'in poke$' "$pystacks" || fail "the TSan report hook wrote no Python stack naming poke() ($(head -c 300 "$pystacks"))"
+	rm -f "$pystacks"
+	echo "verify: the report hook records the racing thread's Python stack"
 else
 	exe_syms=$(nm -D "$python")
 	grep -q '__tsan_init' <<< "$exe_syms" && fail "release flavour unexpectedly contains TSan"

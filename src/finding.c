@@ -1,0 +1,127 @@
+/* finding.c - the deduplicating finding set; see finding.h. */
+#include "finding.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "signature.h"
+
+static void finding_addSeed(struct finding *f, uint64_t seed) {
+    for (int i = 0; i < f->nseeds; i++) {
+        if (f->seeds[i] == seed) {
+            return;
+        }
+    }
+    if (f->nseeds < FINDING_MAX_SEEDS) {
+        f->seeds[f->nseeds++] = seed;
+    }
+}
+
+static void finding_free(struct finding *f) {
+    free(f->signature);
+    free(f->kind);
+    free(f->title);
+    free(f->detail);
+    free(f->python_stack);
+    free(f->scenario);
+    free(f->file);
+    free(f->function);
+    memset(f, 0, sizeof(*f));
+}
+
+struct finding *finding_find(const struct finding_set *set, const char *signature) {
+    for (size_t i = 0; i < set->count; i++) {
+        if (strcmp(set->items[i].signature, signature) == 0) {
+            return &set->items[i];
+        }
+    }
+    return NULL;
+}
+
+void finding_add(struct finding_set *set, struct finding *f, uint64_t seed) {
+    time_t now = time(NULL);
+    struct finding *mine = finding_find(set, f->signature);
+    if (mine != NULL) {
+        mine->count += f->count > 0 ? f->count : 1;
+        mine->last_seen = now;
+        finding_addSeed(mine, seed);
+        if (mine->python_stack == NULL && f->python_stack != NULL) {
+            mine->python_stack = f->python_stack;
+            f->python_stack = NULL;
+        }
+        finding_free(f);
+        return;
+    }
+    struct finding *grown = realloc(set->items, (set->count + 1) * sizeof(*grown));
+    if (grown == NULL) {
+        abort();
+    }
+    set->items = grown;
+    mine = &set->items[set->count++];
+    *mine = *f;
+    memset(f, 0, sizeof(*f));
+    signature_id(mine->signature, mine->id);
+    if (mine->count <= 0) {
+        mine->count = 1;
+    }
+    mine->first_seen = mine->first_seen ? mine->first_seen : now;
+    mine->last_seen = mine->last_seen ? mine->last_seen : now;
+    mine->nseeds = 0;
+    finding_addSeed(mine, seed);
+}
+
+static char *finding_dup(const char *s) { return s ? strdup(s) : NULL; }
+
+void finding_merge(struct finding_set *dst, const struct finding_set *src) {
+    for (size_t i = 0; i < src->count; i++) {
+        const struct finding *s = &src->items[i];
+        struct finding *mine = finding_find(dst, s->signature);
+        if (mine == NULL) {
+            struct finding copy = *s;
+            copy.signature = finding_dup(s->signature);
+            copy.kind = finding_dup(s->kind);
+            copy.title = finding_dup(s->title);
+            copy.detail = finding_dup(s->detail);
+            copy.python_stack = finding_dup(s->python_stack);
+            copy.scenario = finding_dup(s->scenario);
+            copy.file = finding_dup(s->file);
+            copy.function = finding_dup(s->function);
+            struct finding *grown = realloc(dst->items, (dst->count + 1) * sizeof(*grown));
+            if (grown == NULL) {
+                abort();
+            }
+            dst->items = grown;
+            dst->items[dst->count++] = copy;
+            continue;
+        }
+        mine->count += s->count;
+        if (s->first_seen < mine->first_seen) {
+            mine->first_seen = s->first_seen;
+        }
+        if (s->last_seen > mine->last_seen) {
+            mine->last_seen = s->last_seen;
+        }
+        for (int k = 0; k < s->nseeds; k++) {
+            finding_addSeed(mine, s->seeds[k]);
+        }
+        if (mine->python_stack == NULL && s->python_stack != NULL) {
+            mine->python_stack = strdup(s->python_stack);
+        }
+    }
+}
+
+size_t finding_countNew(const struct finding_set *set) {
+    size_t n = 0;
+    for (size_t i = 0; i < set->count; i++) {
+        n += !set->items[i].known;
+    }
+    return n;
+}
+
+void finding_setFree(struct finding_set *set) {
+    for (size_t i = 0; i < set->count; i++) {
+        finding_free(&set->items[i]);
+    }
+    free(set->items);
+    memset(set, 0, sizeof(*set));
+}

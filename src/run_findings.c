@@ -1,0 +1,144 @@
+/* run_findings.c - findings of one run directory; see run_findings.h. */
+#include "run_findings.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "pystacks.h"
+#include "signature.h"
+#include "tsan_format.h"
+#include "tsan_report.h"
+#include "util.h"
+
+/* One parser for the whole process: compiling its patterns is the costly part. */
+static struct tsanreport_parser *run_findings_parser(void) {
+    static struct tsanreport_parser *parser;
+    if (parser == NULL) {
+        parser = tsanreport_parserNew();
+    }
+    return parser;
+}
+
+bool run_findings_collectTsan(const char *dir, const char *scenario, uint64_t seed,
+                              struct finding_set *out, struct run_findings_stats *stats) {
+    struct tsanreport_parser *parser = run_findings_parser();
+    if (parser == NULL) {
+        LOG_E("cannot compile the TSan report patterns");
+        return false;
+    }
+    char *py_path = util_asprintf("%s/pystacks", dir);
+    struct pystacks py;
+    pystacks_load(py_path, &py);
+    free(py_path);
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        pystacks_free(&py);
+        return true;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, "tsan.", 5) != 0) {
+            continue;
+        }
+        char *path = util_asprintf("%s/%s", dir, e->d_name);
+        struct tsanreport_list list = {0};
+        if (tsanreport_parseFile(parser, path, &list) != 0) {
+            LOG_W("could not read all of %s", path);
+        }
+        stats->failed_restores += list.failed_restores;
+        /* The hook numbers the reports TSan printed through its report path;
+         * a deadly signal is printed elsewhere and has no hook record. */
+        long seq = 0;
+        for (size_t i = 0; i < list.count; i++) {
+            const struct tsanreport_report *r = &list.reports[i];
+            if (r->kind != TSANREPORT_DEADLY_SIGNAL) {
+                seq++;
+            }
+            stats->tsan_reports++;
+            stats->truncated += r->truncated;
+            const char *pystack =
+                r->kind != TSANREPORT_DEADLY_SIGNAL ? pystacks_find(&py, r->pid, seq) : NULL;
+            struct finding f = tsanformat_finding(r, pystack, scenario);
+            finding_add(out, &f, seed);
+        }
+        tsanreport_listFree(&list);
+        free(path);
+    }
+    closedir(d);
+    pystacks_free(&py);
+    return true;
+}
+
+/* "function" of the first frame line "  #N function+0x.. (module+0x..)" of a
+ * shim crash record that is not plumbing, as "module:function". */
+static char *run_findings_crashSite(const char *crash) {
+    for (const char *p = crash; p != NULL && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        char function[256], module[512];
+        if (sscanf(p, " #%*d %255[^+ ]+0x%*x (%511[^+)]", function, module) == 2 &&
+            !signature_isPlumbing(function) && strncmp(function, "ftshim", 6) != 0) {
+            const char *slash = strrchr(module, '/');
+            return util_asprintf("%s:%s", slash ? slash + 1 : module, function);
+        }
+    }
+    return util_asprintf("?");
+}
+
+/* The innermost Python frame of faulthandler's "Current thread" block, as
+ * "file.py:function", or "?". */
+static char *run_findings_pythonSite(const char *stderr_text) {
+    const char *cur = stderr_text ? strstr(stderr_text, "Current thread") : NULL;
+    const char *file = cur ? strstr(cur, "File \"") : NULL;
+    if (file == NULL) {
+        return util_asprintf("?");
+    }
+    file += 6;
+    const char *endq = strchr(file, '"');
+    const char *in = endq ? strstr(endq, " in ") : NULL;
+    if (in == NULL) {
+        return util_asprintf("?");
+    }
+    char *path = util_strndup(file, (size_t)(endq - file));
+    const char *base = strrchr(path, '/');
+    char *site = util_asprintf("%s:%.*s", base ? base + 1 : path, (int)strcspn(in + 4, "\n"), in + 4);
+    free(path);
+    return site;
+}
+
+void run_findings_addCrashOrHang(const char *dir, const char *scenario, uint64_t seed,
+                                 const char *reason, struct finding_set *out) {
+    char *err_path = util_asprintf("%s/stderr", dir);
+    char *crash_path = util_asprintf("%s/shim-crash", dir);
+    char *hang_path = util_asprintf("%s/hang-stacks", dir);
+    char *err = util_readFile(err_path, NULL);
+    char *crash = util_readFile(crash_path, NULL);
+    char *hang = util_readFile(hang_path, NULL);
+    struct finding f = {0};
+    if (reason != NULL) {
+        char *site = crash ? run_findings_crashSite(crash) : run_findings_pythonSite(err);
+        f.signature = util_asprintf("crash:%s:%s", reason, site);
+        f.kind = strdup("crash");
+        f.title = util_asprintf("crash (%s) in %s", reason, site);
+        f.detail = util_asprintf("%s%s", crash ? "C stack of the crashing thread:\n" : "",
+                                 crash ? crash : "");
+        free(site);
+    } else {
+        char *site = run_findings_pythonSite(err);
+        f.signature = util_asprintf("hang:%s", scenario ? scenario : site);
+        f.kind = strdup("hang");
+        f.title = util_asprintf("hang: no progress within the timeout (main thread at %s)", site);
+        f.detail = util_asprintf("%s%s", hang ? "C stacks of every thread:\n" : "", hang ? hang : "");
+        free(site);
+    }
+    f.python_stack = err ? strdup(err) : NULL;
+    f.scenario = scenario ? strdup(scenario) : NULL;
+    finding_add(out, &f, seed);
+    free(err);
+    free(crash);
+    free(hang);
+    free(err_path);
+    free(crash_path);
+    free(hang_path);
+}

@@ -1,0 +1,28 @@
+/* run_findings.h - the findings one run directory yields (engine.h lists the
+ * files): TSan reports paired with the hook's Python stacks, and the crash or
+ * hang of the process with its C and Python stacks. */
+#ifndef FTSTRESS_RUN_FINDINGS_H
+#define FTSTRESS_RUN_FINDINGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "finding.h"
+
+struct run_findings_stats {
+    int tsan_reports;    /* reports parsed */
+    int failed_restores; /* stacks TSan could not restore (history too short) */
+    int truncated;       /* reports cut off */
+};
+
+/* Adds the TSan findings of dir to out. Returns false only when the parser
+ * could not be set up. */
+bool run_findings_collectTsan(const char *dir, const char *scenario, uint64_t seed,
+                              struct finding_set *out, struct run_findings_stats *stats);
+
+/* Adds a crash finding (reason: e.g. "Segmentation fault") or, with reason
+ * NULL, a hang finding of the run in dir. */
+void run_findings_addCrashOrHang(const char *dir, const char *scenario, uint64_t seed,
+                                 const char *reason, struct finding_set *out);
+
+#endif

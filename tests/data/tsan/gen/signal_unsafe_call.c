@@ -1,0 +1,30 @@
+/* A signal handler that calls malloc, which is not async-signal-safe.
+ * The signal comes from another thread so TSan treats it as asynchronous
+ * (a raise() from the same thread is synchronous and never reported). */
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static pthread_t main_thread;
+
+static void *volatile kept; /* stops clang from removing the malloc */
+
+static void on_usr1(int sig) { kept = malloc(32 + sig); }
+
+static void *sender(void *arg) {
+    usleep(50 * 1000); /* lets main reach pthread_join, so frames stay put */
+    pthread_kill(main_thread, SIGUSR1);
+    return arg;
+}
+
+int main(void) {
+    pthread_t t;
+    main_thread = pthread_self();
+    signal(SIGUSR1, on_usr1);
+    pthread_create(&t, NULL, sender, NULL);
+    pthread_join(t, NULL);
+    usleep(100 * 1000);
+    free(kept);
+    return 0;
+}
