@@ -43,6 +43,14 @@ void cmdline_printHelp(void) {
            "  --noise off|low|high   schedule noise in the shims (default: low)\n"
            "  --corpus DIR           where failing cases are saved (default: ./ftstress-corpus)\n"
            "  --keep DIR             keep each run's logs and results under DIR\n"
+           "  --suppressions FILE    more suppressions: TSan's syntax (race:, race_top:,\n"
+           "                         called_from_lib:, ...) and PCRE2 patterns (function:,\n"
+           "                         file:, module:, signature:); see README.md\n"
+           "  --baseline FILE        known finding signatures: only new findings fail (exit 1)\n"
+           "  --update-baseline FILE write every finding's signature to FILE\n"
+           "  --json FILE            also write the results as JSON (ci/report-schema.md)\n"
+           "  --junit FILE           also write JUnit XML\n"
+           "  --sarif FILE           also write SARIF 2.1.0 for code scanning\n"
            "  -v, --verbose          say more\n"
            "  -h, --help             this text\n"
            "  --version              the version\n"
@@ -132,7 +140,8 @@ static int cmdline_command(int argc, char **argv, int first, struct ftstress_con
 int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
     config_setDefaults(cfg);
     enum { OPT_VERSION = 256, OPT_RUNTIME, OPT_FLAVOUR, OPT_SOURCE, OPT_STRIDE, OPT_TIME,
-           OPT_TIMEOUT, OPT_NOISE, OPT_CORPUS, OPT_KEEP };
+           OPT_TIMEOUT, OPT_NOISE, OPT_CORPUS, OPT_KEEP, OPT_SUPPRESSIONS, OPT_BASELINE,
+           OPT_UPDATE_BASELINE, OPT_JSON, OPT_JUNIT, OPT_SARIF };
     static const struct option options[] = {
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -150,6 +159,12 @@ int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
         {"noise", required_argument, NULL, OPT_NOISE},
         {"corpus", required_argument, NULL, OPT_CORPUS},
         {"keep", required_argument, NULL, OPT_KEEP},
+        {"suppressions", required_argument, NULL, OPT_SUPPRESSIONS},
+        {"baseline", required_argument, NULL, OPT_BASELINE},
+        {"update-baseline", required_argument, NULL, OPT_UPDATE_BASELINE},
+        {"json", required_argument, NULL, OPT_JSON},
+        {"junit", required_argument, NULL, OPT_JUNIT},
+        {"sarif", required_argument, NULL, OPT_SARIF},
         {NULL, 0, NULL, 0},
     };
     long v;
@@ -236,6 +251,24 @@ int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
             break;
         case OPT_KEEP:
             cfg->keep_dir = optarg;
+            break;
+        case OPT_SUPPRESSIONS:
+            cfg->suppressions = optarg;
+            break;
+        case OPT_BASELINE:
+            cfg->baseline = optarg;
+            break;
+        case OPT_UPDATE_BASELINE:
+            cfg->update_baseline = optarg;
+            break;
+        case OPT_JSON:
+            cfg->json_path = optarg;
+            break;
+        case OPT_JUNIT:
+            cfg->junit_path = optarg;
+            break;
+        case OPT_SARIF:
+            cfg->sarif_path = optarg;
             break;
         case ':':
             LOG_E("option '%s' needs a value", argv[optind - 1]);

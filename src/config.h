@@ -34,6 +34,12 @@ struct ftstress_config {
     enum noise_level noise;
     const char *corpus_dir; /* where failing cases are saved */
     const char *keep_dir;   /* where run artefacts are written; NULL: a temporary dir */
+    const char *suppressions;    /* the user's suppressions file (suppress.h), or NULL */
+    const char *baseline;        /* known finding signatures (baseline.h), or NULL */
+    const char *update_baseline; /* write every finding's signature here, or NULL */
+    const char *json_path;       /* reports to write, or NULL */
+    const char *junit_path;
+    const char *sarif_path;
     bool verbose;
 };
 

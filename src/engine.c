@@ -33,11 +33,12 @@ static char *engine_tsanOptions(const char *supp, const char *dir) {
     /* halt_on_error=0: a race hunt wants every report of a run, not the first.
      * exitcode=0: the process's status stays the harness's own, reports are
      * read from the log. second_deadlock_stack=1: both stacks of a lock-order
-     * inversion. handle_*=0: a crash goes to faulthandler (Python stacks) and
+     * inversion. print_suppressions=1: how often each suppression matched, so
+     * stale ones can be pruned. handle_*=0: a crash goes to faulthandler (Python stacks) and
      * the shim (C stack, libunwind), then kills the process with its signal;
      * TSan's own handler would abort on a "nested bug" halfway through. */
     return util_asprintf("TSAN_OPTIONS=halt_on_error=0 exitcode=0 second_deadlock_stack=1 "
-                         "history_size=%d handle_segv=0 handle_sigbus=0 handle_sigfpe=0 "
+                         "print_suppressions=1 history_size=%d handle_segv=0 handle_sigbus=0 handle_sigfpe=0 "
                          "handle_sigill=0 handle_abort=0 log_path=%s/tsan suppressions=%s",
                          ENGINE_TSAN_HISTORY_SIZE, dir, supp);
 }
@@ -61,8 +62,9 @@ static char *engine_crashReason(const char *dir, int signal) {
     return reason;
 }
 
-bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt, const char *supp,
-                    const char *scenario, uint64_t seed, const char *dir, struct run_record *rec) {
+bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
+                    const char *tsan_supp_path, struct suppress_set *supp, const char *scenario,
+                    uint64_t seed, const char *dir, struct run_record *rec) {
     memset(rec, 0, sizeof(*rec));
     rec->seed = seed;
     rec->dir = strdup(dir);
@@ -95,7 +97,7 @@ bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
     char *env_anom = util_asprintf("FTSTRESS_SHIM_ANOMALIES=%s/shim-anomalies", dir);
     char *env_crash = util_asprintf("FTSTRESS_SHIM_CRASH=%s/shim-crash", dir);
     char *env_pystacks = util_asprintf("FTSTRESS_PYSTACKS=%s/pystacks", dir);
-    char *env_tsan = rt->tsan ? engine_tsanOptions(supp, dir) : NULL;
+    char *env_tsan = rt->tsan ? engine_tsanOptions(tsan_supp_path, dir) : NULL;
     /* env_tsan and env_preload may be NULL: they end the list early, on purpose last. */
     const char *env[] = {"PYTHON_GIL=0", "PYTHONDONTWRITEBYTECODE=1", env_seed, env_noise,
                          env_stats, env_anom, env_crash, env_pystacks, env_preload, env_tsan, NULL};
@@ -119,7 +121,7 @@ bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
             rec->crash_reason = engine_crashReason(dir, rec->proc.signal);
         }
         char *name = scenario_name(scenario);
-        ok = run_findings_collectTsan(dir, name, seed, &rec->findings, &rec->tsan);
+        ok = run_findings_collectTsan(dir, name, seed, supp, &rec->findings, &rec->tsan);
         if (rec->crashed || rec->hung) {
             run_findings_addCrashOrHang(dir, name, seed, rec->hung ? NULL : rec->crash_reason,
                                         &rec->findings);

@@ -42,11 +42,13 @@ struct run_record {
 uint64_t engine_runSeed(uint64_t base, const char *scenario, int index);
 
 /* Runs scenario once with seed, its files under dir (created), TSan reading
- * the suppressions file supp (suppress.h). Returns false only when ftstress
+ * the suppressions file tsan_supp_path, and supp filtering and counting
+ * (suppress.h). Returns false only when ftstress
  * itself failed (no process could be started); a crash, a hang or a bad
  * scenario is recorded in rec. */
-bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt, const char *supp,
-                    const char *scenario, uint64_t seed, const char *dir, struct run_record *rec);
+bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
+                    const char *tsan_supp_path, struct suppress_set *supp, const char *scenario,
+                    uint64_t seed, const char *dir, struct run_record *rec);
 
 /* Frees what rec owns. */
 void engine_recordFree(struct run_record *rec);

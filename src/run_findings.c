@@ -23,7 +23,8 @@ static struct tsanreport_parser *run_findings_parser(void) {
 }
 
 bool run_findings_collectTsan(const char *dir, const char *scenario, uint64_t seed,
-                              struct finding_set *out, struct run_findings_stats *stats) {
+                              struct suppress_set *supp, struct finding_set *out,
+                              struct run_findings_stats *stats) {
     struct tsanreport_parser *parser = run_findings_parser();
     if (parser == NULL) {
         LOG_E("cannot compile the TSan report patterns");
@@ -45,9 +46,15 @@ bool run_findings_collectTsan(const char *dir, const char *scenario, uint64_t se
         }
         char *path = util_asprintf("%s/%s", dir, e->d_name);
         struct tsanreport_list list = {0};
-        if (tsanreport_parseFile(parser, path, &list) != 0) {
+        size_t len;
+        char *text = util_readFile(path, &len);
+        if (text == NULL || tsanreport_parse(parser, text, len, &list) != 0) {
             LOG_W("could not read all of %s", path);
         }
+        if (text != NULL) {
+            suppress_countTsanLog(supp, text);
+        }
+        free(text);
         stats->failed_restores += list.failed_restores;
         /* The hook numbers the reports TSan printed through its report path;
          * a deadly signal is printed elsewhere and has no hook record. */
@@ -57,11 +64,22 @@ bool run_findings_collectTsan(const char *dir, const char *scenario, uint64_t se
             if (r->kind != TSANREPORT_DEADLY_SIGNAL) {
                 seq++;
             }
-            stats->tsan_reports++;
-            stats->truncated += r->truncated;
+            if (suppress_matchReport(supp, r)) {
+                stats->suppressed++;
+                continue;
+            }
             const char *pystack =
                 r->kind != TSANREPORT_DEADLY_SIGNAL ? pystacks_find(&py, r->pid, seq) : NULL;
             struct finding f = tsanformat_finding(r, pystack, scenario);
+            if (suppress_matchSignature(supp, f.signature)) {
+                stats->suppressed++;
+                struct finding_set drop = {0};
+                finding_add(&drop, &f, seed);
+                finding_setFree(&drop);
+                continue;
+            }
+            stats->tsan_reports++;
+            stats->truncated += r->truncated;
             finding_add(out, &f, seed);
         }
         tsanreport_listFree(&list);

@@ -8,17 +8,21 @@
 #include <stdint.h>
 
 #include "finding.h"
+#include "suppress.h"
 
 struct run_findings_stats {
     int tsan_reports;    /* reports parsed */
     int failed_restores; /* stacks TSan could not restore (history too short) */
     int truncated;       /* reports cut off */
+    int suppressed;      /* reports dropped by ftstress's pattern rules */
 };
 
-/* Adds the TSan findings of dir to out. Returns false only when the parser
- * could not be set up. */
+/* Adds the TSan findings of dir to out, leaving out what supp suppresses (and
+ * counting its rules' matches, TSan's own included). Returns false only when
+ * the parser could not be set up. */
 bool run_findings_collectTsan(const char *dir, const char *scenario, uint64_t seed,
-                              struct finding_set *out, struct run_findings_stats *stats);
+                              struct suppress_set *supp, struct finding_set *out,
+                              struct run_findings_stats *stats);
 
 /* Adds a crash finding (reason: e.g. "Segmentation fault") or, with reason
  * NULL, a hang finding of the run in dir. */

@@ -62,8 +62,8 @@ static char *runner_workDir(const struct ftstress_config *cfg) {
 
 /* Runs one scenario cfg->runs times; fills v. Returns false on an internal error. */
 static bool runner_scenario(const struct ftstress_config *cfg, const struct runtime *rt,
-                            const char *supp, const char *path, const char *work,
-                            struct scenario_verdict *v) {
+                            const char *tsan_supp_path, struct suppress_set *supp,
+                            const char *path, const char *work, struct scenario_verdict *v) {
     memset(v, 0, sizeof(*v));
     v->path = strdup(path);
     v->name = scenario_name(path);
@@ -75,7 +75,7 @@ static bool runner_scenario(const struct ftstress_config *cfg, const struct runt
                             : engine_runSeed(cfg->seed, v->name, i);
         char *dir = util_asprintf("%s/%s/run-%03d-%" PRIu64, work, v->name, i, seed);
         struct run_record rec;
-        if (!engine_runOnce(cfg, rt, supp, path, seed, dir, &rec)) {
+        if (!engine_runOnce(cfg, rt, tsan_supp_path, supp, path, seed, dir, &rec)) {
             free(dir);
             engine_recordFree(&rec);
             return false;
@@ -105,11 +105,14 @@ static int runner_scenarios(struct ftstress_config *cfg, const struct scenario_l
     if (work == NULL) {
         return EXIT_INTERNAL;
     }
-    char *supp = util_asprintf("%s/tsan.supp", work);
-    if (!suppress_writeCombined(rt, supp)) {
-        free(supp);
+    struct suppress_set supp = {0};
+    char *tsan_supp = util_asprintf("%s/tsan.supp", work);
+    if (!suppress_loadAll(&supp, rt, cfg->suppressions) ||
+        !suppress_writeTsanFile(&supp, tsan_supp)) {
+        suppress_free(&supp);
+        free(tsan_supp);
         free(work);
-        return EXIT_INTERNAL;
+        return cfg->suppressions ? EXIT_USAGE : EXIT_INTERNAL;
     }
     report_textHeader(stdout, cfg, rt, list->count);
     fflush(stdout);
@@ -117,7 +120,7 @@ static int runner_scenarios(struct ftstress_config *cfg, const struct scenario_l
     double start = util_now();
     for (size_t i = 0; i < list->count && !runner_stopRequested; i++) {
         struct scenario_verdict v;
-        if (!runner_scenario(cfg, rt, supp, list->paths[i], work, &v)) {
+        if (!runner_scenario(cfg, rt, tsan_supp, &supp, list->paths[i], work, &v)) {
             verdict_free(&v);
             status = EXIT_INTERNAL;
             break;
@@ -142,8 +145,12 @@ static int runner_scenarios(struct ftstress_config *cfg, const struct scenario_l
     } else {
         LOG_I("run logs kept in %s", work);
     }
+    if (cfg->suppressions != NULL) {
+        suppress_printUsage(&supp);
+    }
+    suppress_free(&supp);
     free(work);
-    free(supp);
+    free(tsan_supp);
     if (status != EXIT_CLEAN) {
         return status;
     }
