@@ -10,7 +10,7 @@
 /* Function names that are plumbing: how control reaches the code under test,
  * never the code itself. Exact names and prefixes. */
 static const char *const plumbing_exact[] = {
-    "thread_run", "pythread_wrapper", "start_thread", "clone", "clone3", "main",
+    "thread_run", "pythread_wrapper", "start_thread", "clone", "clone3",
     "Py_RunMain", "Py_BytesMain", "Py_Main", "run_eval_code_obj", "run_mod",
     "PyEval_EvalCode", "method_vectorcall", "cfunction_call", "cfunction_vectorcall_O",
     "cfunction_vectorcall_NOARGS", "cfunction_vectorcall_FASTCALL",
