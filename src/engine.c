@@ -122,6 +122,7 @@ bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
         }
         char *name = scenario_name(scenario);
         ok = run_findings_collectTsan(dir, name, seed, supp, &rec->findings, &rec->tsan);
+        run_findings_addAnomalies(dir, name, seed, supp, &rec->findings);
         if (rec->crashed || rec->hung) {
             run_findings_addCrashOrHang(dir, name, seed, rec->hung ? NULL : rec->crash_reason,
                                         &rec->findings);

@@ -88,6 +88,7 @@ void report_textScenario(FILE *out, const struct ftstress_config *cfg,
                 r->expected ? 100.0 * (double)lost / (double)r->expected : 0.0, r->lossy_states,
                 r->done);
     }
+    shimstats_print(out, &v->shim);
     if (r->has_first_failure) {
         fprintf(out, "  first failure after %.3f s (iteration %ld of its run)\n",
                 r->first_failure_seconds, r->first_failure_iteration);

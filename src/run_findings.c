@@ -125,6 +125,46 @@ static char *run_findings_pythonSite(const char *stderr_text) {
     return site;
 }
 
+void run_findings_addAnomalies(const char *dir, const char *scenario, uint64_t seed,
+                               struct suppress_set *supp, struct finding_set *out) {
+    char *path = util_asprintf("%s/shim-anomalies", dir);
+    char *text = util_readFile(path, NULL);
+    free(path);
+    if (text == NULL) {
+        return;
+    }
+    /* Records are separated by a blank line; the first line names the kind. */
+    for (char *rec = text; rec != NULL && *rec;) {
+        char *end = strstr(rec, "\n\n");
+        char *next = end ? end + 2 : NULL;
+        if (end != NULL) {
+            *end = '\0';
+        }
+        char kind[64], type[128] = "?";
+        if (sscanf(rec, "anomaly %63s object=%*s type=%127s", kind, type) >= 1) {
+            /* Frame #0 is the shim's own wrapper (it names the C-API call); the
+             * site is the first frame past it that is not plumbing. */
+            const char *frames = strchr(rec, '\n');
+            const char *past_shim = frames ? strstr(frames, "#1 ") : NULL;
+            char *site = past_shim ? run_findings_crashSite(past_shim - 1) : util_asprintf("?");
+            struct finding f = {0};
+            f.signature = util_asprintf("refcount-%s:%s", kind, site);
+            if (suppress_matchSignature(supp, f.signature)) {
+                free(f.signature);
+            } else {
+                f.kind = util_asprintf("refcount-%s", kind);
+                f.title = util_asprintf("refcount anomaly (%s) on a %s object in %s", kind, type, site);
+                f.detail = strdup(rec);
+                f.scenario = scenario ? strdup(scenario) : NULL;
+                finding_add(out, &f, seed);
+            }
+            free(site);
+        }
+        rec = next;
+    }
+    free(text);
+}
+
 void run_findings_addCrashOrHang(const char *dir, const char *scenario, uint64_t seed,
                                  const char *reason, struct finding_set *out) {
     char *err_path = util_asprintf("%s/stderr", dir);

@@ -24,6 +24,11 @@ bool run_findings_collectTsan(const char *dir, const char *scenario, uint64_t se
                               struct suppress_set *supp, struct finding_set *out,
                               struct run_findings_stats *stats);
 
+/* Adds one finding per refcount anomaly record the shims wrote in dir
+ * (shims/ftshim.h, "Anomaly records"). */
+void run_findings_addAnomalies(const char *dir, const char *scenario, uint64_t seed,
+                               struct suppress_set *supp, struct finding_set *out);
+
 /* Adds a crash finding (reason: e.g. "Segmentation fault") or, with reason
  * NULL, a hang finding of the run in dir. */
 void run_findings_addCrashOrHang(const char *dir, const char *scenario, uint64_t seed,

@@ -34,11 +34,11 @@ static void tsanformat_thread(FILE *out, int thread) {
     }
 }
 
-static void tsanformat_stack(FILE *out, const struct tsanreport_stack *st) {
+static void tsanformat_stack(FILE *out, const struct tsanreport_stack *st, size_t max_frames) {
     size_t shown = 0;
     for (size_t i = 0; i < st->count; i++) {
         const struct tsanreport_frame *f = &st->frames[i];
-        if (shown == TSANFORMAT_MAX_FRAMES) {
+        if (shown == max_frames) {
             fprintf(out, "  ... %zu more frames\n", st->count - i);
             break;
         }
@@ -72,7 +72,7 @@ char *tsanformat_report(const struct tsanreport_report *r) {
     FILE *out = open_memstream(&text, &len);
     fprintf(out, "WARNING: %s\n", r->title ? r->title : tsanreport_kindName(r->kind));
     if (r->stack.count > 0) {
-        tsanformat_stack(out, &r->stack);
+        tsanformat_stack(out, &r->stack, TSANFORMAT_MAX_FRAMES);
     }
     for (size_t i = 0; i < r->naccesses; i++) {
         const struct tsanreport_access *a = &r->accesses[i];
@@ -87,7 +87,7 @@ char *tsanformat_report(const struct tsanreport_report *r) {
             fputc(')', out);
         }
         fputs(":\n", out);
-        tsanformat_stack(out, &a->stack);
+        tsanformat_stack(out, &a->stack, TSANFORMAT_MAX_FRAMES);
         fputc('\n', out);
     }
     for (size_t i = 0; i < r->nedges; i++) {
@@ -95,14 +95,14 @@ char *tsanformat_report(const struct tsanreport_report *r) {
         fprintf(out, "Mutex M%d acquired while holding M%d by ", e->acquired, e->held);
         tsanformat_thread(out, e->thread);
         fputs(":\n", out);
-        tsanformat_stack(out, &e->stack);
+        tsanformat_stack(out, &e->stack, TSANFORMAT_MAX_FRAMES);
         fputc('\n', out);
     }
     for (size_t i = 0; i < r->nlocations; i++) {
         const struct tsanreport_location *l = &r->locations[i];
-        fprintf(out, "Location: %s%s\n", l->text, l->stack.count ? "" : "");
+        fprintf(out, "Location: %s\n", l->text);
         if (l->stack.count > 0) {
-            tsanformat_stack(out, &l->stack);
+            tsanformat_stack(out, &l->stack, TSANFORMAT_MAX_FRAMES);
         }
         fputc('\n', out);
     }
@@ -112,7 +112,8 @@ char *tsanformat_report(const struct tsanreport_report *r) {
                 t->name ? t->name : "", t->name ? "'" : "", t->state ? t->state : "?");
         tsanformat_thread(out, t->creator);
         fputs(" at:\n", out);
-        tsanformat_stack(out, &t->stack);
+        /* Thread creation goes through the same few frames every time. */
+        tsanformat_stack(out, &t->stack, 3);
         fputc('\n', out);
     }
     fclose(out);

@@ -44,6 +44,7 @@ void verdict_addRun(struct scenario_verdict *v, const struct run_record *rec) {
     v->failed_restores += rec->tsan.failed_restores;
     v->tsan_runs += rec->tsan.tsan_reports > 0;
     finding_merge(&v->findings, &rec->findings);
+    shimstats_add(&v->shim, rec->shim_stats);
     char *why = verdict_ofRun(rec);
     if (why != NULL && v->nfailing_seeds < VERDICT_MAX_SEEDS) {
         v->failing_seeds[v->nfailing_seeds++] = rec->seed;
@@ -52,7 +53,7 @@ void verdict_addRun(struct scenario_verdict *v, const struct run_record *rec) {
 }
 
 bool verdict_isFinding(const struct scenario_verdict *v) {
-    return v->crashes > 0 || v->hangs > 0 || v->tsan_reports > 0 ||
+    return v->crashes > 0 || v->hangs > 0 || v->tsan_reports > 0 || v->findings.count > 0 ||
            results_failingSamples(&v->merged) > 0 ||
            (v->merged.has_counts && v->merged.observed != v->merged.expected);
 }
@@ -63,6 +64,7 @@ void verdict_free(struct scenario_verdict *v) {
     results_free(&v->merged);
     free(v->error);
     finding_setFree(&v->findings);
+    shimstats_free(&v->shim);
     free(v->case_path);
     memset(v, 0, sizeof(*v));
 }

@@ -7,6 +7,7 @@
 
 #include "engine.h"
 #include "results.h"
+#include "shimstats.h"
 
 #define VERDICT_MAX_SEEDS 16
 
@@ -19,6 +20,7 @@ struct scenario_verdict {
     int tsan_reports, failed_restores;
     char *error;            /* the first scenario error; owned or NULL */
     struct finding_set findings; /* deduplicated over the runs; owned */
+    struct shimstats shim;       /* the shims' counters summed over the runs; owned */
     uint64_t failing_seeds[VERDICT_MAX_SEEDS];
     int nfailing_seeds;
     char *case_path;        /* the first saved case; owned or NULL */

@@ -4,6 +4,7 @@
  * quiet. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,6 +196,68 @@ static void test_hang_is_a_finding_with_every_threads_stacks(void **state) {
     free(out);
 }
 
+/* The value of a "key   value" line of `ftstress runtime info`. Caller frees. */
+static char *runtime_info(const char *key) {
+    char *out;
+    assert_int_equal(ftstress(&out, "runtime info"), 0);
+    char label[64];
+    snprintf(label, sizeof(label), "\n%s ", key);
+    const char *p = strstr(out, label);
+    assert_non_null(p);
+    p += strlen(label);
+    while (*p == ' ') {
+        p++;
+    }
+    char *value = util_strndup(p, strcspn(p, "\n"));
+    free(out);
+    return value;
+}
+
+/* Builds tests/data/ext/racyext.c against the runtime once; its directory goes
+ * to the scenarios through RACYEXT_DIR. */
+static void build_racyext(void) {
+    static bool built;
+    if (built) {
+        return;
+    }
+    char *include = runtime_info("include");
+    char *dir = util_asprintf("%s/racyext", corpus);
+    char *cmd = util_asprintf("bash %s/ext/build.sh %s %s", TEST_DATA_DIR, include, dir);
+    assert_int_equal(system(cmd), 0);
+    setenv("RACYEXT_DIR", dir, 1);
+    built = true;
+    free(cmd);
+    free(dir);
+    free(include);
+}
+
+static void test_racy_extension_is_reported_with_its_c_function_and_python_caller(void **state) {
+    build_racyext();
+    char *out;
+    int status = ftstress(&out, "run -n 20 -r 1 %s/racyext_bump.py", DATA_SCENARIOS);
+    show_output(out);
+    assert_int_equal(status, 1);
+    assert_non_null(strstr(out, "data race in bump_counter"));
+    assert_non_null(strstr(out, "signature data-race:racyext.c:bump_counter,racyext.c:bump_counter"));
+    assert_non_null(strstr(out, "tests/data/ext/racyext.c:14"));
+    assert_non_null(strstr(out, "Location: global 'racy_counter'"));
+    /* The Python caller, from the runtime's report hook. */
+    assert_non_null(strstr(out, "racyext_bump.py\", line 15 in actor"));
+    assert_non_null(strstr(out, "scenario racyext_bump"));
+    free(out);
+}
+
+static void test_lock_protected_extension_twin_stays_quiet(void **state) {
+    build_racyext();
+    char *out;
+    int status = ftstress(&out, "run -n 20 -r 2 %s/racyext_bump_locked.py", DATA_SCENARIOS);
+    show_output(out);
+    assert_int_equal(status, 0);
+    assert_non_null(strstr(out, "[PASS] racyext_bump_locked"));
+    assert_null(strstr(out, "ThreadSanitizer:"));
+    free(out);
+}
+
 static int setup(void **state) {
     return mkdtemp(corpus) == NULL ? -1 : 0;
 }
@@ -217,6 +280,8 @@ int main(void) {
         cmocka_unit_test(test_bad_scenarios_name_file_and_line),
         cmocka_unit_test(test_crash_is_a_finding_with_stacks_and_the_run_goes_on),
         cmocka_unit_test(test_hang_is_a_finding_with_every_threads_stacks),
+        cmocka_unit_test(test_racy_extension_is_reported_with_its_c_function_and_python_caller),
+        cmocka_unit_test(test_lock_protected_extension_twin_stays_quiet),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

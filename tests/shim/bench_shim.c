@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capi.h"
 #include "fakepy.h"
 #include "ftshim.h"
 #include "shim_test_util.h"
@@ -20,12 +21,6 @@
 #ifndef FAKEPY_SONAME
 #define FAKEPY_SONAME "libftshim_fakepy.so"
 #endif
-
-typedef struct _object PyObject;
-int PyList_Append(PyObject *, PyObject *);
-void _Py_DecRefShared(PyObject *);
-PyObject *PyNumber_InPlaceAdd(PyObject *, PyObject *);
-int PyDict_SetItem(PyObject *, PyObject *, PyObject *);
 
 static struct fake_object obj_a, obj_b, obj_c;
 #define A ((PyObject *)&obj_a)
@@ -171,10 +166,9 @@ int main(int argc, char **argv) {
         }
         free(text);
     }
-    printf("bench_shim: ns per call, best of %d rounds of %d calls, stand-in libpython\n",
-           ROUNDS, CALLS);
-    printf("%-26s %8s %10s %10s %10s\n", "function", "direct", "shim:off", "shim:low",
-           "shim:high");
+    printf("bench_shim: ns per call, best of %d rounds of %d calls, stand-in libpython\n", ROUNDS,
+           CALLS);
+    printf("%-26s %8s %10s %10s %10s\n", "function", "direct", "shim:off", "shim:low", "shim:high");
     for (int i = 0; i < nlines; i++) {
         char name[64], direct[16], v[3][16];
         for (int l = 0; l < 3; l++) {

@@ -2,29 +2,59 @@
  * libftshim.so, so the shim's dlsym(RTLD_NEXT) finds these definitions. */
 #include "fakepy.h"
 
+#include "capi.h"
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct _object PyObject;
-typedef struct _typeobject PyTypeObject;
-typedef struct _varobject PyVarObject;
-typedef ssize_t Py_ssize_t;
-
-#define NAMES(X)                                                                                   \
-    X(_Py_DecRefShared) X(_Py_MergeZeroLocalRefcount) X(_Py_Dealloc) X(Py_IncRef) X(Py_DecRef)   \
-    X(_Py_NewReference) X(_Py_NewReferenceNoTotal) X(PyObject_Init) X(PyObject_InitVar)          \
-    X(_PyObject_New) X(_PyObject_NewVar) X(PyObject_Malloc) X(PyObject_Calloc)                   \
-    X(PyObject_Realloc) X(PyObject_Free) X(PyObject_GC_Del) X(PyList_Append) X(PyList_SetItem)   \
-    X(PyList_Insert) X(PyList_GetItem) X(PyList_GetItemRef) X(PyDict_SetItem) X(PyDict_DelItem)  \
-    X(PyDict_GetItem) X(PyDict_GetItemRef) X(PyDict_GetItemWithError) X(PySet_Add)              \
-    X(PySet_Discard) X(PyNumber_InPlaceAdd) X(PyNumber_InPlaceSubtract)                          \
-    X(PyNumber_InPlaceMultiply) X(PyNumber_InPlaceMatrixMultiply)                                \
-    X(PyNumber_InPlaceFloorDivide) X(PyNumber_InPlaceTrueDivide) X(PyNumber_InPlaceRemainder)    \
-    X(PyNumber_InPlacePower) X(PyNumber_InPlaceLshift) X(PyNumber_InPlaceRshift)                 \
-    X(PyNumber_InPlaceAnd) X(PyNumber_InPlaceXor) X(PyNumber_InPlaceOr) X(PyObject_SetItem)      \
+// clang-format off
+#define NAMES(X) \
+    X(_Py_DecRefShared) \
+    X(_Py_MergeZeroLocalRefcount) \
+    X(_Py_Dealloc) \
+    X(Py_IncRef) \
+    X(Py_DecRef) \
+    X(_Py_NewReference) \
+    X(_Py_NewReferenceNoTotal) \
+    X(PyObject_Init) \
+    X(PyObject_InitVar) \
+    X(_PyObject_New) \
+    X(_PyObject_NewVar) \
+    X(PyObject_Malloc) \
+    X(PyObject_Calloc) \
+    X(PyObject_Realloc) \
+    X(PyObject_Free) \
+    X(PyObject_GC_Del) \
+    X(PyList_Append) \
+    X(PyList_SetItem) \
+    X(PyList_Insert) \
+    X(PyList_GetItem) \
+    X(PyList_GetItemRef) \
+    X(PyDict_SetItem) \
+    X(PyDict_DelItem) \
+    X(PyDict_GetItem) \
+    X(PyDict_GetItemRef) \
+    X(PyDict_GetItemWithError) \
+    X(PySet_Add) \
+    X(PySet_Discard) \
+    X(PyNumber_InPlaceAdd) \
+    X(PyNumber_InPlaceSubtract) \
+    X(PyNumber_InPlaceMultiply) \
+    X(PyNumber_InPlaceMatrixMultiply) \
+    X(PyNumber_InPlaceFloorDivide) \
+    X(PyNumber_InPlaceTrueDivide) \
+    X(PyNumber_InPlaceRemainder) \
+    X(PyNumber_InPlacePower) \
+    X(PyNumber_InPlaceLshift) \
+    X(PyNumber_InPlaceRshift) \
+    X(PyNumber_InPlaceAnd) \
+    X(PyNumber_InPlaceXor) \
+    X(PyNumber_InPlaceOr) \
+    X(PyObject_SetItem) \
     X(PyObject_SetAttr)
+// clang-format on
 
 enum {
 #define X(n) F_##n,
@@ -49,7 +79,9 @@ static inline void record(int f, void *a, void *b, void *c, ssize_t n) {
     }
 }
 
-void fakepy_set_recording(int on) { atomic_store(&recording, on); }
+void fakepy_set_recording(int on) {
+    atomic_store(&recording, on);
+}
 
 unsigned long fakepy_count(const char *name) {
     for (int f = 0; f < F_COUNT; f++) {
@@ -60,7 +92,9 @@ unsigned long fakepy_count(const char *name) {
     abort(); /* a test asked about a function the fake does not define */
 }
 
-struct fakepy_call fakepy_last(void) { return last; }
+struct fakepy_call fakepy_last(void) {
+    return last;
+}
 
 void fakepy_reset(void) {
     for (int f = 0; f < F_COUNT; f++) {
@@ -77,14 +111,24 @@ void fakepy_make_type(void *storage, const char *name) {
 /* Distinct, recognisable results: the argument pointer offset by a per-function amount. */
 #define RESULT(p, k) ((PyObject *)((uintptr_t)(p) + (k)))
 
-void _Py_DecRefShared(PyObject *op) { record(F__Py_DecRefShared, op, NULL, NULL, 0); }
+void _Py_DecRefShared(PyObject *op) {
+    record(F__Py_DecRefShared, op, NULL, NULL, 0);
+}
 void _Py_MergeZeroLocalRefcount(PyObject *op) {
     record(F__Py_MergeZeroLocalRefcount, op, NULL, NULL, 0);
 }
-void _Py_Dealloc(PyObject *op) { record(F__Py_Dealloc, op, NULL, NULL, 0); }
-void Py_IncRef(PyObject *op) { record(F_Py_IncRef, op, NULL, NULL, 0); }
-void Py_DecRef(PyObject *op) { record(F_Py_DecRef, op, NULL, NULL, 0); }
-void _Py_NewReference(PyObject *op) { record(F__Py_NewReference, op, NULL, NULL, 0); }
+void _Py_Dealloc(PyObject *op) {
+    record(F__Py_Dealloc, op, NULL, NULL, 0);
+}
+void Py_IncRef(PyObject *op) {
+    record(F_Py_IncRef, op, NULL, NULL, 0);
+}
+void Py_DecRef(PyObject *op) {
+    record(F_Py_DecRef, op, NULL, NULL, 0);
+}
+void _Py_NewReference(PyObject *op) {
+    record(F__Py_NewReference, op, NULL, NULL, 0);
+}
 void _Py_NewReferenceNoTotal(PyObject *op) {
     record(F__Py_NewReferenceNoTotal, op, NULL, NULL, 0);
 }

@@ -6,60 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "capi.h"
 #include "fakepy.h"
 #include "ftshim.h"
-
-typedef struct _object PyObject;
-typedef struct _typeobject PyTypeObject;
-typedef struct _varobject PyVarObject;
-typedef ssize_t Py_ssize_t;
-
-/* The C-API as the interpreter would call it; resolved to the shim's definitions. */
-void _Py_DecRefShared(PyObject *);
-void _Py_MergeZeroLocalRefcount(PyObject *);
-void _Py_Dealloc(PyObject *);
-void Py_IncRef(PyObject *);
-void Py_DecRef(PyObject *);
-void _Py_NewReference(PyObject *);
-void _Py_NewReferenceNoTotal(PyObject *);
-PyObject *PyObject_Init(PyObject *, PyTypeObject *);
-PyVarObject *PyObject_InitVar(PyVarObject *, PyTypeObject *, Py_ssize_t);
-PyObject *_PyObject_New(PyTypeObject *);
-PyVarObject *_PyObject_NewVar(PyTypeObject *, Py_ssize_t);
-void *PyObject_Malloc(size_t);
-void *PyObject_Calloc(size_t, size_t);
-void *PyObject_Realloc(void *, size_t);
-void PyObject_Free(void *);
-void PyObject_GC_Del(void *);
-int PyList_Append(PyObject *, PyObject *);
-int PyList_SetItem(PyObject *, Py_ssize_t, PyObject *);
-int PyList_Insert(PyObject *, Py_ssize_t, PyObject *);
-PyObject *PyList_GetItem(PyObject *, Py_ssize_t);
-PyObject *PyList_GetItemRef(PyObject *, Py_ssize_t);
-int PyDict_SetItem(PyObject *, PyObject *, PyObject *);
-int PyDict_DelItem(PyObject *, PyObject *);
-PyObject *PyDict_GetItem(PyObject *, PyObject *);
-int PyDict_GetItemRef(PyObject *, PyObject *, PyObject **);
-PyObject *PyDict_GetItemWithError(PyObject *, PyObject *);
-int PySet_Add(PyObject *, PyObject *);
-int PySet_Discard(PyObject *, PyObject *);
-PyObject *PyNumber_InPlaceAdd(PyObject *, PyObject *);
-PyObject *PyNumber_InPlaceSubtract(PyObject *, PyObject *);
-PyObject *PyNumber_InPlaceMultiply(PyObject *, PyObject *);
-PyObject *PyNumber_InPlaceMatrixMultiply(PyObject *, PyObject *);
-PyObject *PyNumber_InPlaceFloorDivide(PyObject *, PyObject *);
-PyObject *PyNumber_InPlaceTrueDivide(PyObject *, PyObject *);
-PyObject *PyNumber_InPlaceRemainder(PyObject *, PyObject *);
-PyObject *PyNumber_InPlacePower(PyObject *, PyObject *, PyObject *);
-PyObject *PyNumber_InPlaceLshift(PyObject *, PyObject *);
-PyObject *PyNumber_InPlaceRshift(PyObject *, PyObject *);
-PyObject *PyNumber_InPlaceAnd(PyObject *, PyObject *);
-PyObject *PyNumber_InPlaceXor(PyObject *, PyObject *);
-PyObject *PyNumber_InPlaceOr(PyObject *, PyObject *);
-int PyObject_SetItem(PyObject *, PyObject *, PyObject *);
-int PyObject_SetAttr(PyObject *, PyObject *, PyObject *);
 
 static _Alignas(64) char fake_type_storage[FAKE_TYPE_SIZE];
 
@@ -165,6 +117,24 @@ static int scenario_appends(long n) {
     return 0;
 }
 
+/* A fork()ed child that exits normally (running atexit handlers) while the parent goes on. */
+static int scenario_fork(long n) {
+    struct fake_object *a = new_object(), *b = new_object();
+    for (long i = 0; i < n; i++) {
+        PyList_Append(OBJ(a), OBJ(b));
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        for (int i = 0; i < 3; i++) {
+            PySet_Add(OBJ(a), OBJ(b));
+        }
+        exit(0);
+    }
+    waitpid(pid, NULL, 0);
+    PyList_Append(OBJ(a), OBJ(b));
+    return 0;
+}
+
 /* ---- anomaly scenarios: each noinline so that it shows up in the recorded stack ---- */
 
 __attribute__((noinline)) static void scenario_negative_refcount(void) {
@@ -227,7 +197,7 @@ __attribute__((noinline)) static void scenario_freed_then_decref(void) {
     o->ob_type = fake_type_storage;
     o->ob_ref_shared = 4;
     PyObject_GC_Del(o);
-    o->ob_gc_bits |= 2; /* no excuse once the memory is freed */
+    o->ob_gc_bits |= 2;       /* no excuse once the memory is freed */
     _Py_DecRefShared(OBJ(o)); /* reported: decref_after_dealloc */
 }
 
@@ -246,10 +216,12 @@ __attribute__((noinline)) static void scenario_merge_zero(void) {
 
 __attribute__((noinline)) static void scenario_crash_segv(void) {
     volatile int *volatile p = NULL;
-    *p = 1;
+    *p = 1; // NOLINT(clang-analyzer-core.NullDereference): the crash is the point
 }
 
-__attribute__((noinline)) static void scenario_crash_abort(void) { abort(); }
+__attribute__((noinline)) static void scenario_crash_abort(void) {
+    abort();
+}
 
 /* A handler installed after the shim's, as Python's faulthandler is: it runs first, then
  * restores what it displaced (the shim's) and re-raises, as faulthandler does. */
@@ -295,6 +267,8 @@ int main(int argc, char **argv) {
         return scenario_threads((int)n, argc > 3 ? atol(argv[3]) : 1000);
     } else if (strcmp(s, "appends") == 0) {
         return scenario_appends(n);
+    } else if (strcmp(s, "fork") == 0) {
+        return scenario_fork(n);
     } else if (strcmp(s, "negative") == 0) {
         scenario_negative_refcount();
     } else if (strcmp(s, "nulltype") == 0) {

@@ -121,7 +121,9 @@ char *tu_read_file(const char *path) {
     return buf;
 }
 
-int tu_exists(const char *path) { return access(path, F_OK) == 0; }
+int tu_exists(const char *path) {
+    return access(path, F_OK) == 0;
+}
 
 int tu_stats_str(const char *text, const char *key, char *out, size_t cap) {
     size_t klen = strlen(key);

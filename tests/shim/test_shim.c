@@ -3,6 +3,7 @@
  * In-process tests call the interposed functions directly (this program links the shim
  * before the fake, as LD_PRELOAD puts the shim before libpython); everything that depends
  * on the environment the shim reads at startup runs shim_child with that environment. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -12,46 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <pthread.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "capi.h"
 #include "fakepy.h"
 #include "ftshim.h"
 #include "shim_test_util.h"
 
-#ifndef SHIM_CHILD
-#error "SHIM_CHILD must name the shim_child program"
+#if !defined(SHIM_CHILD) || !defined(FTSHIM_LIB)
+#error "SHIM_CHILD and FTSHIM_LIB must name shim_child and libftshim.so"
 #endif
-
-typedef struct _object PyObject;
-typedef ssize_t Py_ssize_t;
-void _Py_DecRefShared(PyObject *);
-void _Py_MergeZeroLocalRefcount(PyObject *);
-void _Py_Dealloc(PyObject *);
-void Py_IncRef(PyObject *);
-void Py_DecRef(PyObject *);
-void _Py_NewReference(PyObject *);
-void *PyObject_Malloc(size_t);
-void PyObject_Free(void *);
-int PyList_Append(PyObject *, PyObject *);
-int PyList_SetItem(PyObject *, Py_ssize_t, PyObject *);
-int PyList_Insert(PyObject *, Py_ssize_t, PyObject *);
-PyObject *PyList_GetItem(PyObject *, Py_ssize_t);
-PyObject *PyList_GetItemRef(PyObject *, Py_ssize_t);
-int PyDict_SetItem(PyObject *, PyObject *, PyObject *);
-int PyDict_DelItem(PyObject *, PyObject *);
-PyObject *PyDict_GetItem(PyObject *, PyObject *);
-int PyDict_GetItemRef(PyObject *, PyObject *, PyObject **);
-PyObject *PyDict_GetItemWithError(PyObject *, PyObject *);
-int PySet_Add(PyObject *, PyObject *);
-int PySet_Discard(PyObject *, PyObject *);
-PyObject *PyNumber_InPlaceAdd(PyObject *, PyObject *);
-PyObject *PyNumber_InPlaceOr(PyObject *, PyObject *);
-PyObject *PyNumber_InPlacePower(PyObject *, PyObject *, PyObject *);
-int PyObject_SetItem(PyObject *, PyObject *, PyObject *);
-int PyObject_SetAttr(PyObject *, PyObject *, PyObject *);
 
 /* ---- helpers ---- */
 
@@ -77,6 +50,7 @@ static int run_child(const char *dir, const char *const env[], ...) {
     va_list ap;
     va_start(ap, env);
     const char *a;
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start above
     while (argc < 7 && (a = va_arg(ap, const char *)) != NULL) {
         argv[argc++] = a;
     }
@@ -394,16 +368,38 @@ static void test_stats_file_at_exit(void **state) {
     assert_string_equal(v, "off");
     assert_int_equal(tu_stats_u64(text, "seed"), 42);
     assert_int_equal(tu_stats_u64(text, "threads"), 1);
-    static const char *const five[] = {
-        "decref_shared", "merge_zero_local", "dealloc", "decref", "list_append",
-        "list_setitem", "list_insert", "list_getitem", "list_getitemref", "dict_setitem",
-        "dict_delitem", "dict_getitem", "dict_getitemref", "dict_getitemwitherror", "set_add",
-        "set_discard", "number_inplace_add", "number_inplace_subtract",
-        "number_inplace_multiply", "number_inplace_matrixmultiply",
-        "number_inplace_floordivide", "number_inplace_truedivide", "number_inplace_remainder",
-        "number_inplace_power", "number_inplace_lshift", "number_inplace_rshift",
-        "number_inplace_and", "number_inplace_xor", "number_inplace_or", "object_setitem",
-        "object_setattr", "gc_del"};
+    static const char *const five[] = {"decref_shared",
+                                       "merge_zero_local",
+                                       "dealloc",
+                                       "decref",
+                                       "list_append",
+                                       "list_setitem",
+                                       "list_insert",
+                                       "list_getitem",
+                                       "list_getitemref",
+                                       "dict_setitem",
+                                       "dict_delitem",
+                                       "dict_getitem",
+                                       "dict_getitemref",
+                                       "dict_getitemwitherror",
+                                       "set_add",
+                                       "set_discard",
+                                       "number_inplace_add",
+                                       "number_inplace_subtract",
+                                       "number_inplace_multiply",
+                                       "number_inplace_matrixmultiply",
+                                       "number_inplace_floordivide",
+                                       "number_inplace_truedivide",
+                                       "number_inplace_remainder",
+                                       "number_inplace_power",
+                                       "number_inplace_lshift",
+                                       "number_inplace_rshift",
+                                       "number_inplace_and",
+                                       "number_inplace_xor",
+                                       "number_inplace_or",
+                                       "object_setitem",
+                                       "object_setattr",
+                                       "gc_del"};
     for (size_t i = 0; i < sizeof five / sizeof five[0]; i++) {
         if (tu_stats_u64(text, five[i]) != 5) {
             fail_msg("%s=%llu, expected 5", five[i],
@@ -446,6 +442,54 @@ static void test_stats_path_pid_expansion(void **state) {
     free(e_stats);
 }
 
+/* A fork()ed child (no exec) counts from zero and does not overwrite the parent's file. */
+static void test_stats_fork_child(void **state) {
+    struct fixture *f = *state;
+    char *e_stats = env_kv("FTSTRESS_SHIM_STATS", f->stats);
+    const char *env[] = {e_stats, NULL};
+    int st = run_child(f->dir, env, "fork", "7", NULL);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    char *text = tu_read_file(f->stats);
+    assert_non_null(text);
+    assert_int_equal(tu_stats_u64(text, "list_append"), 8);
+    assert_int_equal(tu_stats_u64(text, "set_add"), 0);
+    free(text);
+    free(e_stats);
+    /* with %p each process has its own file; the child's holds only its own calls */
+    char *pattern = tu_path(f->dir, "fork.%p.txt");
+    e_stats = env_kv("FTSTRESS_SHIM_STATS", pattern);
+    const char *env2[] = {e_stats, NULL};
+    st = run_child(f->dir, env2, "fork", "7", NULL);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd,
+             "cat %s/fork.*.txt | grep -E '^(list_append|set_add)=' | sort | tr '\\n' ' '", f->dir);
+    FILE *p = popen(cmd, "r");
+    char line[256] = "";
+    assert_non_null(fgets(line, sizeof line, p));
+    pclose(p);
+    assert_string_equal(line, "list_append=0 list_append=8 set_add=0 set_add=3 ");
+    free(pattern);
+    free(e_stats);
+}
+
+/* Preloaded into a program without the C-API (TSan's llvm-symbolizer, a shell), the shim
+ * stays inert: it must not write (and so overwrite) the interpreter's stats file. */
+static void test_inert_outside_python(void **state) {
+    struct fixture *f = *state;
+    char *e_stats = env_kv("FTSTRESS_SHIM_STATS", f->stats);
+    char *e_crash = env_kv("FTSTRESS_SHIM_CRASH", f->crash);
+    const char *env[] = {"LD_PRELOAD=" FTSHIM_LIB, e_stats, e_crash, NULL};
+    const char *argv[] = {"/bin/sh", "-c", "exit 0", NULL};
+    char *out = tu_path(f->dir, "out");
+    int st = tu_run(argv, env, out);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    assert_false(tu_exists(f->stats));
+    free(out);
+    free(e_stats);
+    free(e_crash);
+}
+
 static void test_stats_nothing_without_env(void **state) {
     struct fixture *f = *state;
     int st = run_child(f->dir, NULL, "calls", "3", NULL);
@@ -460,11 +504,34 @@ static void test_stats_nothing_without_env(void **state) {
     assert_int_equal(n, 0);
 }
 
+/* TSan with halt_on_error exits from its report with _exit: the shim's sanitizer death
+ * callback writes the stats file. */
+static void test_stats_on_sanitizer_death(void **state) {
+#ifdef TSAN_CHILD
+    struct fixture *f = *state;
+    char *e_stats = env_kv("FTSTRESS_SHIM_STATS", f->stats);
+    const char *env[] = {e_stats, "TSAN_OPTIONS=halt_on_error=1 exitcode=66", NULL};
+    const char *argv[] = {TSAN_CHILD, NULL};
+    int st = tu_run(argv, env, f->out);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 66);
+    char *text = tu_read_file(f->stats);
+    assert_non_null(text);
+    char v[32];
+    assert_int_equal(tu_stats_str(text, "exit", v, sizeof v), 0);
+    assert_string_equal(v, "sanitizer_death");
+    assert_true(tu_stats_u64(text, "list_append") > 0);
+    free(text);
+    free(e_stats);
+#else
+    (void)state;
+    skip(); /* the compiler has no ThreadSanitizer */
+#endif
+}
+
 /* ---- noise, end to end ---- */
 
-static char *child_stats(struct fixture *f, const char *noise, const char *seed,
-                         const char *kinds, const char *scenario, const char *a1,
-                         const char *a2) {
+static char *child_stats(struct fixture *f, const char *noise, const char *seed, const char *kinds,
+                         const char *scenario, const char *a1, const char *a2) {
     char *e_stats = env_kv("FTSTRESS_SHIM_STATS", f->stats);
     char *e_noise = env_kv("FTSTRESS_NOISE", noise);
     char *e_seed = env_kv("FTSTRESS_SEED", seed != NULL ? seed : "0");
@@ -702,7 +769,8 @@ static void check_symbolizes(const char *text, const char *function) {
     const char *fr = frame_of(text, function);
     assert_non_null(fr);
     const char *open = strchr(fr, '(');
-    const char *plus = open != NULL ? strstr(open, "+0x") : NULL;
+    assert_non_null(open);
+    const char *plus = strstr(open, "+0x");
     assert_non_null(plus);
     char module[512], off[32];
     snprintf(module, sizeof module, "%.*s", (int)(plus - open - 1), open + 1);
@@ -786,11 +854,13 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_stats_write_on_request, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_stats_write_is_atomic_replace, setup_dir,
                                         teardown_dir),
-        cmocka_unit_test_setup_teardown(test_stats_write_failure_reported, setup_dir,
-                                        teardown_dir),
+        cmocka_unit_test_setup_teardown(test_stats_write_failure_reported, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_stats_file_at_exit, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_stats_path_pid_expansion, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_stats_fork_child, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_stats_nothing_without_env, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_inert_outside_python, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_stats_on_sanitizer_death, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_noise_off_child, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_noise_high_child, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_noise_low_child, setup_dir, teardown_dir),
@@ -803,8 +873,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_anomaly_merge_zero_double, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_anomaly_decref_after_free, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_anomaly_none_after_rebirth, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_anomaly_none_after_finalizer, setup_dir,
-                                        teardown_dir),
+        cmocka_unit_test_setup_teardown(test_anomaly_none_after_finalizer, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_anomaly_without_file, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_crash_segv_recorded_and_rethrown, setup_dir,
                                         teardown_dir),

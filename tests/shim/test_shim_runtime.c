@@ -51,8 +51,8 @@ static int find_runtime(void) {
             return -1;
         }
     }
-    snprintf(suppressions, sizeof suppressions,
-             "%s/share/ftstress/suppressions_free_threading.txt", runtime_dir);
+    snprintf(suppressions, sizeof suppressions, "%s/share/ftstress/suppressions_free_threading.txt",
+             runtime_dir);
     return 0;
 }
 
@@ -154,11 +154,21 @@ static void print_counters(const char *text, const char *const keys[]) {
     }
 }
 
-static const char *const shown[] = {"threads",         "number_inplace",   "number_inplace_add",
-                                    "dict_setitem",    "decref_shared",    "merge_zero_local",
-                                    "dealloc",         "new_reference",    "object_malloc",
-                                    "object_free",     "gc_del",           "noise_yields",
-                                    "noise_spins",     "noise_sleeps",     "anomaly_records",
+static const char *const shown[] = {"threads",
+                                    "number_inplace",
+                                    "number_inplace_add",
+                                    "dict_setitem",
+                                    "decref_shared",
+                                    "merge_zero_local",
+                                    "dealloc",
+                                    "new_reference",
+                                    "object_malloc",
+                                    "object_free",
+                                    "gc_del",
+                                    "noise_yields",
+                                    "noise_spins",
+                                    "noise_sleeps",
+                                    "anomaly_records",
                                     NULL};
 
 /* Two threads doing `cnt += 1` on a global: BINARY_OP (+=) reaches PyNumber_InPlaceAdd and
@@ -266,27 +276,26 @@ static void test_runtime_no_false_anomalies(void **state) {
  * by the main thread and also referenced from another thread, so that after the owner's
  * count runs out it is merged, and its death and the later decref of the dangling `y` both
  * take the shared path: _Py_DecRefShared on freed memory whose merged count is zero. */
-static const char overdecref[] =
-    "import ctypes, threading\n"
-    "decref = ctypes.pythonapi.Py_DecRef\n"
-    "decref.argtypes = [ctypes.py_object]\n"
-    "decref.restype = None\n"
-    "class Victim: pass\n"
-    "box = []\n"
-    "holder = {}\n"
-    "def grab(): box.append(holder['v'])\n"
-    "def f():\n"
-    "    x = Victim()\n"
-    "    holder['v'] = x\n"
-    "    y = x\n"
-    "    th = threading.Thread(target=grab); th.start(); th.join()\n"
-    "    del holder['v']\n"
-    "    decref(x)\n"
-    "    del x\n"
-    "    box.clear()\n"
-    "    del y\n"
-    "f()\n"
-    "print('survived')\n";
+static const char overdecref[] = "import ctypes, threading\n"
+                                 "decref = ctypes.pythonapi.Py_DecRef\n"
+                                 "decref.argtypes = [ctypes.py_object]\n"
+                                 "decref.restype = None\n"
+                                 "class Victim: pass\n"
+                                 "box = []\n"
+                                 "holder = {}\n"
+                                 "def grab(): box.append(holder['v'])\n"
+                                 "def f():\n"
+                                 "    x = Victim()\n"
+                                 "    holder['v'] = x\n"
+                                 "    y = x\n"
+                                 "    th = threading.Thread(target=grab); th.start(); th.join()\n"
+                                 "    del holder['v']\n"
+                                 "    decref(x)\n"
+                                 "    del x\n"
+                                 "    box.clear()\n"
+                                 "    del y\n"
+                                 "f()\n"
+                                 "print('survived')\n";
 
 static void test_runtime_detects_overdecref(void **state) {
     struct fixture *f = *state;
@@ -345,8 +354,33 @@ static void test_runtime_crash_recorded(void **state) {
     free(e_stats);
 }
 
+/* shims/capi.h against the runtime's Python.h: same prototypes, same object layout. */
+static void test_runtime_capi_matches_headers(void **state) {
+    struct fixture *f = *state;
+    if (find_runtime() != 0) {
+        skip();
+    }
+    char inc[4096];
+    snprintf(inc, sizeof inc, "-I%s/include/python3.13t", runtime_dir);
+    const char *argv[] = {FTSHIM_CC,
+                          "-fsyntax-only",
+                          "-std=c11",
+                          "-Werror",
+                          inc,
+                          "-I" FTSHIM_INCLUDE, // NOLINT(bugprone-suspicious-missing-comma)
+                          CHECK_CAPI_SRC,
+                          NULL};
+    int st = tu_run(argv, NULL, f->out);
+    char *out = tu_read_file(f->out);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        fail_msg("check_capi.c does not compile against %s:\n%s", inc, out ? out : "");
+    }
+    free(out);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_runtime_capi_matches_headers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runtime_augassign_counted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runtime_augassign_high_noise, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runtime_no_false_anomalies, setup, teardown),

@@ -1,0 +1,65 @@
+/* racyext: a deliberately racy C extension for ftstress's own tests.
+ *
+ * bump() increments a C global without any lock: called from several threads
+ * of a free-threaded interpreter it is a data race that ThreadSanitizer must
+ * report, naming bump_counter() in this file. bump_locked() does the same under
+ * a PyMutex: its twin, which must stay quiet. */
+#include <Python.h>
+
+static long racy_counter;
+static long locked_counter;
+static PyMutex counter_mutex;
+
+/* Kept out of line so the report names it, as a real extension's helper would be. */
+static __attribute__((noinline)) void bump_counter(void) { racy_counter++; }
+
+static __attribute__((noinline)) void bump_counter_locked(void) {
+    PyMutex_Lock(&counter_mutex);
+    locked_counter++;
+    PyMutex_Unlock(&counter_mutex);
+}
+
+static PyObject *racyext_bump(PyObject *module, PyObject *arg) {
+    long n = PyLong_AsLong(arg);
+    if (n == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    for (long i = 0; i < n; i++) {
+        bump_counter();
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *racyext_bump_locked(PyObject *module, PyObject *arg) {
+    long n = PyLong_AsLong(arg);
+    if (n == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    for (long i = 0; i < n; i++) {
+        bump_counter_locked();
+    }
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef racyext_methods[] = {
+    {"bump", racyext_bump, METH_O, "bump(n): add 1 to a C global n times, without a lock."},
+    {"bump_locked", racyext_bump_locked, METH_O, "bump_locked(n): the same under a PyMutex."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyModuleDef_Slot racyext_slots[] = {
+    /* It declares itself free-threading ready, so importing it keeps the GIL off. */
+    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
+    {0, NULL},
+};
+
+static struct PyModuleDef racyext_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "racyext",
+    .m_doc = "A deliberately racy extension for ftstress's tests.",
+    .m_size = 0,
+    .m_methods = racyext_methods,
+    .m_slots = racyext_slots,
+};
+
+PyMODINIT_FUNC PyInit_racyext(void) { return PyModuleDef_Init(&racyext_module); }

@@ -1,0 +1,22 @@
+"""Calls racyext.bump() from every thread: a C global incremented without a lock."""
+
+import os
+import sys
+
+sys.path.insert(0, os.environ["RACYEXT_DIR"])
+import racyext  # noqa: E402
+
+
+def state():
+    return None
+
+
+def actor(s, ctx):
+    racyext.bump(100000)
+
+
+def arbiter(s):
+    return "done"
+
+
+OUTCOMES = {"done": ("expected", "the calls returned")}
