@@ -22,6 +22,10 @@ void cmdline_printHelp(void) {
            "  run [PATH...]          run scenario files or directories (default: the\n"
            "                         built-in scenarios)\n"
            "  replay CASE            re-run a saved failing case with its seed and parameters\n"
+           "  test PATH...           run test files (test_*.py, *_test.py) concurrently in\n"
+           "                         N threads x K iterations, pytest-style\n"
+           "  fuzz TARGET            hammer a shared object from many threads: TARGET is\n"
+           "                         module:factory or a target file\n"
            "  scenarios              list the built-in scenarios\n"
            "  runtime info           show the runtime in use (from its manifest)\n"
            "  runtime build          build the runtime once into the cache (about 10 min)\n"
@@ -51,6 +55,11 @@ void cmdline_printHelp(void) {
            "  --json FILE            also write the results as JSON (ci/report-schema.md)\n"
            "  --junit FILE           also write JUnit XML\n"
            "  --sarif FILE           also write SARIF 2.1.0 for code scanning\n"
+           "  -k EXPR                test: only tests whose name matches EXPR\n"
+           "  -x, --exitfirst        test: stop at the first failing test\n"
+           "  --until-failure        test: repeat the selection until something fails\n"
+           "  --parallel-threads N   test: the same as --threads\n"
+           "  --ops N                fuzz: operations per thread per iteration\n"
            "  -v, --verbose          say more\n"
            "  -h, --help             this text\n"
            "  --version              the version\n"
@@ -119,6 +128,10 @@ static int cmdline_command(int argc, char **argv, int first, struct ftstress_con
         cfg->command = CMD_REPLAY;
     } else if (strcmp(word, "scenarios") == 0) {
         cfg->command = CMD_SCENARIOS;
+    } else if (strcmp(word, "test") == 0) {
+        cfg->command = CMD_TEST;
+    } else if (strcmp(word, "fuzz") == 0) {
+        cfg->command = CMD_FUZZ;
     } else if (strcmp(word, "runtime") == 0) {
         const char *sub = first + 1 < argc ? argv[first + 1] : "";
         if (strcmp(sub, "info") == 0) {
@@ -141,7 +154,7 @@ int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
     config_setDefaults(cfg);
     enum { OPT_VERSION = 256, OPT_RUNTIME, OPT_FLAVOUR, OPT_SOURCE, OPT_STRIDE, OPT_TIME,
            OPT_TIMEOUT, OPT_NOISE, OPT_CORPUS, OPT_KEEP, OPT_SUPPRESSIONS, OPT_BASELINE,
-           OPT_UPDATE_BASELINE, OPT_JSON, OPT_JUNIT, OPT_SARIF };
+           OPT_UPDATE_BASELINE, OPT_JSON, OPT_JUNIT, OPT_SARIF, OPT_UNTIL_FAILURE, OPT_OPS };
     static const struct option options[] = {
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -150,6 +163,11 @@ int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
         {"flavour", required_argument, NULL, OPT_FLAVOUR},
         {"source", required_argument, NULL, OPT_SOURCE},
         {"threads", required_argument, NULL, 't'},
+        {"parallel-threads", required_argument, NULL, 't'},
+        {"keyword", required_argument, NULL, 'k'},
+        {"exitfirst", no_argument, NULL, 'x'},
+        {"until-failure", no_argument, NULL, OPT_UNTIL_FAILURE},
+        {"ops", required_argument, NULL, OPT_OPS},
         {"iterations", required_argument, NULL, 'n'},
         {"stride", required_argument, NULL, OPT_STRIDE},
         {"runs", required_argument, NULL, 'r'},
@@ -173,7 +191,7 @@ int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
      * so that all non-option words end up at the back, in their order. */
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":hvt:n:r:s:", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":hvt:n:r:s:k:x", options, NULL)) != -1) {
         switch (c) {
         case 'h':
             cmdline_printHelp();
@@ -202,11 +220,27 @@ int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
             if (!cmdline_parseLong("--threads", optarg, 1, 256, &v))
                 return EXIT_USAGE;
             cfg->threads = (int)v;
+            cfg->threads_given = true;
+            break;
+        case 'k':
+            cfg->keyword = optarg;
+            break;
+        case 'x':
+            cfg->exitfirst = true;
+            break;
+        case OPT_UNTIL_FAILURE:
+            cfg->until_failure = true;
+            break;
+        case OPT_OPS:
+            if (!cmdline_parseLong("--ops", optarg, 1, 1000000, &v))
+                return EXIT_USAGE;
+            cfg->ops = (int)v;
             break;
         case 'n':
             if (!cmdline_parseLong("--iterations", optarg, 1, 1000000000L, &v))
                 return EXIT_USAGE;
             cfg->iterations = v;
+            cfg->iterations_given = true;
             break;
         case OPT_STRIDE:
             if (!cmdline_parseLong("--stride", optarg, 1, 100000, &v))

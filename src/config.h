@@ -12,6 +12,8 @@ enum ftstress_command {
     CMD_RUNTIME_INFO, /* print the runtime manifest */
     CMD_RUNTIME_BUILD,
     CMD_SCENARIOS, /* list the built-in scenarios */
+    CMD_TEST,      /* run test files under threads (testrun.h) */
+    CMD_FUZZ,      /* fuzz a target under threads (fuzz.h) */
 };
 
 enum noise_level { NOISE_OFF, NOISE_LOW, NOISE_HIGH };
@@ -40,6 +42,12 @@ struct ftstress_config {
     const char *json_path;       /* reports to write, or NULL */
     const char *junit_path;
     const char *sarif_path;
+    const char *keyword;   /* test -k: a substring/expression filter on test names */
+    bool exitfirst;        /* test -x: stop at the first failing test */
+    bool until_failure;    /* test --until-failure: repeat until something fails */
+    int ops;               /* fuzz: operations per thread per iteration (0: default) */
+    bool threads_given;    /* --threads was on the command line */
+    bool iterations_given; /* --iterations was on the command line */
     bool verbose;
 };
 

@@ -29,7 +29,7 @@ uint64_t engine_runSeed(uint64_t base, const char *scenario, int index) {
     return util_splitmix64(&state) & 0xFFFFFFFFFFFFULL;
 }
 
-static char *engine_tsanOptions(const char *supp, const char *dir) {
+char *engine_tsanOptions(const char *supp, const char *dir) {
     /* halt_on_error=0: a race hunt wants every report of a run, not the first.
      * exitcode=0: the process's status stays the harness's own, reports are
      * read from the log. second_deadlock_stack=1: both stacks of a lock-order
@@ -62,42 +62,38 @@ static char *engine_crashReason(const char *dir, int signal) {
     return reason;
 }
 
-bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
-                    const char *tsan_supp_path, struct suppress_set *supp, const char *scenario,
-                    uint64_t seed, const char *dir, struct run_record *rec) {
+bool engine_runProgram(const struct engine_program *prog, struct run_record *rec) {
+    const struct ftstress_config *cfg = prog->cfg;
+    const struct runtime *rt = prog->rt;
+    const char *dir = prog->dir;
     memset(rec, 0, sizeof(*rec));
-    rec->seed = seed;
+    rec->seed = prog->seed;
     rec->dir = strdup(dir);
     if (!util_mkdirs(dir)) {
         LOG_P("cannot create run directory %s", dir);
         return false;
     }
-    char *harness = paths_inHome("scenarios/harness.py");
-    char *results = util_asprintf("%s/results", dir);
+    const char *argv[ENGINE_MAX_ARGS + 4] = {rt->python, "-X", "faulthandler"};
+    int argc = 3;
+    for (int i = 0; prog->args[i] != NULL && argc < ENGINE_MAX_ARGS + 3; i++) {
+        argv[argc++] = prog->args[i];
+    }
+    argv[argc] = NULL;
     char *out = util_asprintf("%s/stdout", dir);
     char *err = util_asprintf("%s/stderr", dir);
-    char *seed_arg = util_asprintf("%" PRIu64, seed);
-    char *threads_arg = util_asprintf("%d", cfg->threads);
-    char *iter_arg = util_asprintf("%ld", cfg->iterations);
-    char *stride_arg = util_asprintf("%d", cfg->stride);
-    char *budget_arg = util_asprintf("%g", cfg->time_budget);
-    const char *argv[] = {rt->python, "-X", "faulthandler", harness, "--scenario", scenario,
-                          "--results", results, "--seed", seed_arg, "--threads", threads_arg,
-                          "--iterations", iter_arg, "--stride", stride_arg, "--time-budget",
-                          budget_arg, NULL};
 
     const char *shim = paths_shim();
     char *env_preload = util_isFile(shim) ? util_asprintf("LD_PRELOAD=%s", shim) : NULL;
     if (env_preload == NULL) {
         LOG_W("shim library %s not found: running without schedule noise", shim);
     }
-    char *env_seed = util_asprintf("FTSTRESS_SEED=%" PRIu64, seed);
+    char *env_seed = util_asprintf("FTSTRESS_SEED=%" PRIu64, prog->seed);
     char *env_noise = util_asprintf("FTSTRESS_NOISE=%s", config_noiseName(cfg->noise));
     char *env_stats = util_asprintf("FTSTRESS_SHIM_STATS=%s/shim-stats", dir);
     char *env_anom = util_asprintf("FTSTRESS_SHIM_ANOMALIES=%s/shim-anomalies", dir);
     char *env_crash = util_asprintf("FTSTRESS_SHIM_CRASH=%s/shim-crash", dir);
     char *env_pystacks = util_asprintf("FTSTRESS_PYSTACKS=%s/pystacks", dir);
-    char *env_tsan = rt->tsan ? engine_tsanOptions(tsan_supp_path, dir) : NULL;
+    char *env_tsan = rt->tsan ? engine_tsanOptions(prog->tsan_supp_path, dir) : NULL;
     /* env_tsan and env_preload may be NULL: they end the list early, on purpose last. */
     const char *env[] = {"PYTHON_GIL=0", "PYTHONDONTWRITEBYTECODE=1", env_seed, env_noise,
                          env_stats, env_anom, env_crash, env_pystacks, env_preload, env_tsan, NULL};
@@ -106,28 +102,23 @@ bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
     struct spawn_request req = {.argv = argv, .env = env, .stdout_path = out,
                                 .stderr_path = err, .timeout = cfg->timeout,
                                 .on_hang = hang_dumpStacks, .on_hang_arg = hang_path};
-    LOG_D("run %s seed %" PRIu64 " in %s", scenario, seed, dir);
+    LOG_D("run %s seed %" PRIu64 " in %s", prog->label, prog->seed, dir);
     rec->proc = spawn_run(&req);
     bool ok = rec->proc.started;
     if (ok) {
-        results_load(results, &rec->results);
         rec->hung = rec->proc.timed_out;
-        rec->scenario_error = rec->results.error != NULL;
-        /* Whatever ends a run before the harness wrote its final snapshot is a
-         * crash: a signal, an abort, or an exit from inside the code under test. */
-        rec->crashed = !rec->hung && !rec->scenario_error &&
-                       (rec->proc.signal != 0 || !rec->results.final);
+        /* The harnesses exit 0 or 1 when they finished and 3 for bad input;
+         * anything else, or a signal, means the code under test ended them. */
+        int code = rec->proc.exit_code;
+        rec->scenario_error = !rec->hung && code == ENGINE_EXIT_BAD_INPUT;
+        rec->crashed = !rec->hung && (rec->proc.signal != 0 ||
+                                      (code != 0 && code != 1 && code != ENGINE_EXIT_BAD_INPUT));
         if (rec->crashed) {
             rec->crash_reason = engine_crashReason(dir, rec->proc.signal);
         }
-        char *name = scenario_name(scenario);
-        ok = run_findings_collectTsan(dir, name, seed, supp, &rec->findings, &rec->tsan);
-        run_findings_addAnomalies(dir, name, seed, supp, &rec->findings);
-        if (rec->crashed || rec->hung) {
-            run_findings_addCrashOrHang(dir, name, seed, rec->hung ? NULL : rec->crash_reason,
-                                        &rec->findings);
-        }
-        free(name);
+        ok = run_findings_collectTsan(dir, prog->label, prog->seed, prog->supp, &rec->findings,
+                                      &rec->tsan);
+        run_findings_addAnomalies(dir, prog->label, prog->seed, prog->supp, &rec->findings);
         char *stats_path = util_asprintf("%s/shim-stats", dir);
         rec->shim_stats = util_readFile(stats_path, NULL);
         free(stats_path);
@@ -142,10 +133,53 @@ bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
     free(env_crash);
     free(env_tsan);
     free(env_pystacks);
-    free(harness);
-    free(results);
     free(out);
     free(err);
+    return ok;
+}
+
+void engine_settle(struct run_record *rec, const char *label) {
+    if (rec->crashed || rec->hung) {
+        run_findings_addCrashOrHang(rec->dir, label, rec->seed, rec->hung ? NULL : rec->crash_reason,
+                                    &rec->findings);
+    }
+}
+
+bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
+                    const char *tsan_supp_path, struct suppress_set *supp, const char *scenario,
+                    uint64_t seed, const char *dir, struct run_record *rec) {
+    char *harness = paths_inHome("scenarios/harness.py");
+    char *results = util_asprintf("%s/results", dir);
+    char *seed_arg = util_asprintf("%" PRIu64, seed);
+    char *threads_arg = util_asprintf("%d", cfg->threads);
+    char *iter_arg = util_asprintf("%ld", cfg->iterations);
+    char *stride_arg = util_asprintf("%d", cfg->stride);
+    char *budget_arg = util_asprintf("%g", cfg->time_budget);
+    const char *args[] = {harness, "--scenario", scenario, "--results", results, "--seed", seed_arg,
+                          "--threads", threads_arg, "--iterations", iter_arg, "--stride",
+                          stride_arg, "--time-budget", budget_arg, NULL};
+    char *name = scenario_name(scenario);
+    struct engine_program prog = {.cfg = cfg, .rt = rt, .tsan_supp_path = tsan_supp_path,
+                                  .supp = supp, .args = args, .label = name, .seed = seed,
+                                  .dir = dir};
+    bool ok = engine_runProgram(&prog, rec);
+    if (ok) {
+        results_load(results, &rec->results);
+        rec->scenario_error = rec->results.error != NULL;
+        /* A harness that ended without its final snapshot was ended by the code
+         * under test, whatever its exit status (os._exit, for one). */
+        if (!rec->hung && !rec->scenario_error && !rec->crashed && !rec->results.final) {
+            rec->crashed = true;
+            rec->crash_reason = engine_crashReason(dir, rec->proc.signal);
+        }
+        if (rec->scenario_error) {
+            rec->crashed = false;
+        }
+        engine_settle(rec, name);
+    }
+    free(name);
+    free(harness);
+    free(results);
     free(seed_arg);
     free(threads_arg);
     free(iter_arg);

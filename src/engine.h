@@ -41,6 +41,37 @@ struct run_record {
  * runs must not share a schedule, and the same base must give the same seeds. */
 uint64_t engine_runSeed(uint64_t base, const char *scenario, int index);
 
+/* The exit status with which a harness says its input was bad (a scenario or
+ * test file that does not load); 0 and 1 mean it finished. */
+#define ENGINE_EXIT_BAD_INPUT 3
+#define ENGINE_MAX_ARGS 48
+
+/* One interpreter process to run under the shims and TSan. */
+struct engine_program {
+    const struct ftstress_config *cfg; /* noise, timeout */
+    const struct runtime *rt;
+    const char *tsan_supp_path;        /* the joined TSan suppressions file */
+    struct suppress_set *supp;         /* ftstress's own filtering and counting */
+    const char *const *args;           /* after "python -X faulthandler", NULL-terminated */
+    const char *label;                 /* the scenario or test file findings are attributed to */
+    uint64_t seed;
+    const char *dir;                   /* its run directory (created) */
+};
+
+/* Runs prog to completion and collects its TSan and refcount-anomaly findings
+ * into rec; sets crashed (signal, or an exit status other than 0, 1 and
+ * ENGINE_EXIT_BAD_INPUT), hung and scenario_error. The crash or hang itself
+ * becomes a finding only through engine_settle, once the caller agrees with
+ * that verdict. Returns false only when no process could be started. */
+bool engine_runProgram(const struct engine_program *prog, struct run_record *rec);
+
+/* Adds rec's crash or hang (if any) to its findings, attributed to label. */
+void engine_settle(struct run_record *rec, const char *label);
+
+/* The TSAN_OPTIONS=... environment entry of a run writing its log under dir
+ * and reading the joined suppressions supp. Caller frees. */
+char *engine_tsanOptions(const char *supp, const char *dir);
+
 /* Runs scenario once with seed, its files under dir (created), TSan reading
  * the suppressions file tsan_supp_path, and supp filtering and counting
  * (suppress.h). Returns false only when ftstress

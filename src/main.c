@@ -10,6 +10,8 @@
 #include "runner.h"
 #include "runtime.h"
 #include "scenario.h"
+#include "fuzz.h"
+#include "testrun.h"
 
 static int main_listScenarios(void) {
     struct scenario_list list;
@@ -36,6 +38,10 @@ int main(int argc, char **argv) {
         return runner_replay(&cfg);
     case CMD_SCENARIOS:
         return main_listScenarios();
+    case CMD_TEST:
+        return testrun_main(&cfg);
+    case CMD_FUZZ:
+        return fuzz_main(&cfg);
     case CMD_RUNTIME_INFO:
         return runtime_printInfo(&cfg);
     case CMD_RUNTIME_BUILD:
