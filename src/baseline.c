@@ -12,7 +12,9 @@
 /* Long lines are cut in error messages: the point is which line, not all of it. */
 #define BASELINE_QUOTE_MAX 60
 
-static bool baseline_isBlank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+static bool baseline_isBlank(char c) {
+    return c == ' ' || c == '\t' || c == '\r';
+}
 
 /* "KIND:REST": KIND lowercase letters, digits and dashes starting with a letter
  * (every kind finding.h names), REST non-empty. Returns NULL or why not. */

@@ -22,7 +22,7 @@ struct baseline_entry {
 };
 
 struct baseline {
-    char *path;                    /* owned */
+    char *path;                   /* owned */
     struct baseline_entry *items; /* owned; in file order, each signature once */
     size_t count;
 };

@@ -29,7 +29,9 @@ static void jsonw_raw(struct jsonw *w, const char *s, size_t n) {
     w->buf[w->len] = '\0';
 }
 
-static void jsonw_rawStr(struct jsonw *w, const char *s) { jsonw_raw(w, s, strlen(s)); }
+static void jsonw_rawStr(struct jsonw *w, const char *s) {
+    jsonw_raw(w, s, strlen(s));
+}
 
 static void jsonw_newline(struct jsonw *w) {
     if (w->indent <= 0) {
@@ -93,10 +95,18 @@ static void jsonw_close(struct jsonw *w, bool object) {
     jsonw_raw(w, object ? "}" : "]", 1);
 }
 
-void jsonw_beginObject(struct jsonw *w) { jsonw_open(w, true); }
-void jsonw_endObject(struct jsonw *w) { jsonw_close(w, true); }
-void jsonw_beginArray(struct jsonw *w) { jsonw_open(w, false); }
-void jsonw_endArray(struct jsonw *w) { jsonw_close(w, false); }
+void jsonw_beginObject(struct jsonw *w) {
+    jsonw_open(w, true);
+}
+void jsonw_endObject(struct jsonw *w) {
+    jsonw_close(w, true);
+}
+void jsonw_beginArray(struct jsonw *w) {
+    jsonw_open(w, false);
+}
+void jsonw_endArray(struct jsonw *w) {
+    jsonw_close(w, false);
+}
 
 size_t jsonw_utf8Next(const unsigned char *s, size_t n, uint32_t *cp) {
     unsigned char c = s[0];

@@ -98,21 +98,24 @@ static bool output_junitKnown(const struct output_run *run, const struct finding
     return global != NULL ? global->known : f->known;
 }
 
-static void output_junitFinding(FILE *out, const struct output_run *run,
-                                const struct finding *f) {
+static void output_junitFinding(FILE *out, const struct output_run *run, const struct finding *f) {
     char id[17];
     signature_id(f->signature, id);
     fprintf(out, "\n%s finding %s: %s\n", output_junitKnown(run, f) ? "known" : "NEW", id,
             f->title ? f->title : f->signature);
     fprintf(out, "  signature %s\n", f->signature);
-    fprintf(out, "  seen %ld time%s, seeds", f->count, f->count == 1 ? "" : "s");
+    fprintf(out, "  seen %ld time%s, seed%s", f->count, f->count == 1 ? "" : "s",
+            f->nseeds == 1 ? "" : "s");
     for (int i = 0; i < f->nseeds; i++) {
         fprintf(out, " %" PRIu64, f->seeds[i]);
     }
     fputc('\n', out);
     if (f->file != NULL) {
-        fprintf(out, "  at %s:%d%s%s\n", f->file, f->line, f->function ? " in " : "",
-                f->function ? f->function : "");
+        fprintf(out, "  at %s", f->file);
+        if (f->line > 0) {
+            fprintf(out, ":%d", f->line);
+        }
+        fprintf(out, "%s%s\n", f->function ? " in " : "", f->function ? f->function : "");
     }
     if (f->detail != NULL && f->detail[0]) {
         output_junitIndented(out, f->detail, "    ");
@@ -151,7 +154,9 @@ static char *output_junitBody(const struct output_run *run, const struct scenari
     }
     if (r->has_counts) {
         long long lost = r->expected - r->observed;
-        fprintf(out, "lost updates: expected %lld, observed %lld, lost %lld (%.2f%%) in %lld of %ld states\n",
+        fprintf(out,
+                "lost updates: expected %lld, observed %lld, lost %lld (%.2f%%) in %lld of %ld "
+                "states\n",
                 r->expected, r->observed, lost,
                 r->expected ? 100.0 * (double)lost / (double)r->expected : 0.0, r->lossy_states,
                 r->done);
@@ -219,7 +224,8 @@ static void output_junitTestcase(FILE *out, const struct output_run *run,
     fprintf(out, "      <%s", element);
     output_junitAttr(out, "message", message);
     output_junitAttr(out, "type",
-                     strcmp(element, "error") == 0 ? "ftstress.scenario-error" : "ftstress.finding");
+                     strcmp(element, "error") == 0 ? "ftstress.scenario-error"
+                                                   : "ftstress.finding");
     fputs(">", out);
     xmlesc_write(out, body, false);
     fprintf(out, "</%s>\n", element);
@@ -242,11 +248,13 @@ char *output_junitRender(const struct output_run *run, size_t *len) {
     FILE *out = output_junitOpen(&buf, &n);
     /* The counts are repeated on <testsuites>: some readers total only those. */
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
-    fprintf(out, "<testsuites name=\"ftstress\" tests=\"%zu\" failures=\"%d\" errors=\"%d\" "
-                 "time=\"%.3f\">\n",
+    fprintf(out,
+            "<testsuites name=\"ftstress\" tests=\"%zu\" failures=\"%d\" errors=\"%d\" "
+            "time=\"%.3f\">\n",
             run->nscenarios, failures, errors, seconds);
-    fprintf(out, "  <testsuite name=\"ftstress\" tests=\"%zu\" failures=\"%d\" errors=\"%d\" "
-                 "skipped=\"0\" time=\"%.3f\">\n",
+    fprintf(out,
+            "  <testsuite name=\"ftstress\" tests=\"%zu\" failures=\"%d\" errors=\"%d\" "
+            "skipped=\"0\" time=\"%.3f\">\n",
             run->nscenarios, failures, errors, seconds);
     char threads[24], iterations[24], runs[24], seed[24];
     snprintf(threads, sizeof(threads), "%d", run->threads);

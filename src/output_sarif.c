@@ -132,8 +132,8 @@ static void output_sarifText(struct jsonw *w, const char *key, const char *text)
 }
 
 static void output_sarifWriteRule(struct jsonw *w, const char *id, const char *name,
-                             const char *brief, const char *full, const char *help,
-                             const char *tag) {
+                                  const char *brief, const char *full, const char *help,
+                                  const char *tag) {
     jsonw_beginObject(w);
     jsonw_keyString(w, "id", id);
     jsonw_keyString(w, "name", name);
@@ -170,8 +170,8 @@ static void output_sarifRules(struct jsonw *w, const struct output_sarifKinds *k
         /* A kind newer than this table: still a rule, so every ruleId resolves. */
         char *brief = util_asprintf("ftstress finding of kind %s", k->extra[i]);
         output_sarifWriteRule(w, k->extra[i], k->extra[i], brief, brief,
-                         "Read the finding's detail and replay it with one of its seeds.",
-                         "ftstress");
+                              "Read the finding's detail and replay it with one of its seeds.",
+                              "ftstress");
         free(brief);
     }
     jsonw_endArray(w);
@@ -227,8 +227,7 @@ char *output_sarifUri(const char *path, const char *source_root) {
 }
 
 /* The scenario file a finding was first seen in, from the run's verdicts. */
-static const char *output_sarifScenarioPath(const struct output_run *run,
-                                            const struct finding *f) {
+static const char *output_sarifScenarioPath(const struct output_run *run, const struct finding *f) {
     if (f->scenario == NULL) {
         return NULL;
     }

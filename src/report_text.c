@@ -75,9 +75,13 @@ void report_textScenario(FILE *out, const struct ftstress_config *cfg,
         fprintf(out, "  scenario error: %s\n\n", v->error);
         return;
     }
-    fprintf(out, "  %d run%s, %ld iterations, %d threads, %.1f s\n", v->runs,
-            v->runs == 1 ? "" : "s", r->done, r->threads ? r->threads : cfg->threads,
-            v->seconds);
+    fprintf(out, "  %d run%s, %ld iterations, %d threads, %.1f s", v->runs, v->runs == 1 ? "" : "s",
+            r->done, r->threads ? r->threads : cfg->threads, v->seconds);
+    if (r->seconds > 0) {
+        /* The harness's own time: what the scenario costs without interpreter start-up. */
+        fprintf(out, " (%.0f iterations/s in the harness)", (double)r->done / r->seconds);
+    }
+    fputc('\n', out);
     if (r->noutcomes > 0) {
         report_textOutcomes(out, r);
     }
@@ -90,8 +94,16 @@ void report_textScenario(FILE *out, const struct ftstress_config *cfg,
     }
     shimstats_print(out, &v->shim);
     if (r->has_first_failure) {
-        fprintf(out, "  first failure after %.3f s (iteration %ld of its run)\n",
-                r->first_failure_seconds, r->first_failure_iteration);
+        fprintf(out, "  first failure after %.3f s (iteration %ld of its run)", r->first_failure_seconds,
+                r->first_failure_iteration);
+        if (v->runs > 1) {
+            fprintf(out, "; median over failing runs %.3f s", verdict_medianFirstFailure(v));
+        }
+        fputc('\n', out);
+    }
+    if (v->runs > 1 || v->failing_runs > 0) {
+        fprintf(out, "  failing runs: %d of %d (%.0f%%)\n", v->failing_runs, v->runs,
+                100.0 * v->failing_runs / v->runs);
     }
     if (r->actor_exception != NULL) {
         fprintf(out, "  actor exception: %s\n", r->actor_exception);

@@ -46,10 +46,39 @@ void verdict_addRun(struct scenario_verdict *v, const struct run_record *rec) {
     finding_merge(&v->findings, &rec->findings);
     shimstats_add(&v->shim, rec->shim_stats);
     char *why = verdict_ofRun(rec);
-    if (why != NULL && v->nfailing_seeds < VERDICT_MAX_SEEDS) {
-        v->failing_seeds[v->nfailing_seeds++] = rec->seed;
+    if (why != NULL) {
+        v->failing_runs++;
+        if (v->nfailing_seeds < VERDICT_MAX_SEEDS) {
+            v->failing_seeds[v->nfailing_seeds++] = rec->seed;
+        }
     }
     free(why);
+    if (rec->results.has_first_failure) {
+        double *grown = realloc(v->first_failures, (size_t)(v->nfirst_failures + 1) * sizeof(double));
+        if (grown == NULL) {
+            abort();
+        }
+        v->first_failures = grown;
+        v->first_failures[v->nfirst_failures++] = rec->results.first_failure_seconds;
+    }
+}
+
+static int verdict_compareDouble(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+double verdict_medianFirstFailure(const struct scenario_verdict *v) {
+    if (v->nfirst_failures == 0) {
+        return -1;
+    }
+    double *sorted = malloc((size_t)v->nfirst_failures * sizeof(double));
+    memcpy(sorted, v->first_failures, (size_t)v->nfirst_failures * sizeof(double));
+    qsort(sorted, (size_t)v->nfirst_failures, sizeof(double), verdict_compareDouble);
+    int n = v->nfirst_failures;
+    double median = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    free(sorted);
+    return median;
 }
 
 bool verdict_isFinding(const struct scenario_verdict *v) {
@@ -64,6 +93,7 @@ void verdict_free(struct scenario_verdict *v) {
     results_free(&v->merged);
     free(v->error);
     finding_setFree(&v->findings);
+    free(v->first_failures);
     shimstats_free(&v->shim);
     free(v->case_path);
     memset(v, 0, sizeof(*v));

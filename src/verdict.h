@@ -24,6 +24,10 @@ struct scenario_verdict {
     uint64_t failing_seeds[VERDICT_MAX_SEEDS];
     int nfailing_seeds;
     char *case_path;        /* the first saved case; owned or NULL */
+    int failing_runs;       /* runs with anything worth reporting */
+    double *first_failures; /* per failing run with a failing outcome: seconds to the
+                               first one; owned */
+    int nfirst_failures;
     double seconds;
 };
 
@@ -33,6 +37,9 @@ char *verdict_ofRun(const struct run_record *rec);
 
 /* Adds one run to v (v zeroed before the first). */
 void verdict_addRun(struct scenario_verdict *v, const struct run_record *rec);
+
+/* The median of first_failures, or -1 when there is none. */
+double verdict_medianFirstFailure(const struct scenario_verdict *v);
 
 /* True when the scenario produced anything worth a person's attention. */
 bool verdict_isFinding(const struct scenario_verdict *v);
