@@ -16,12 +16,16 @@ static bool baseline_isBlank(char c) {
     return c == ' ' || c == '\t' || c == '\r';
 }
 
-/* "KIND:REST": KIND lowercase letters, digits and dashes starting with a letter
- * (every kind finding.h names), REST non-empty. Returns NULL or why not. */
+static bool baseline_isKindChar(char c, bool first) {
+    return (c >= 'a' && c <= 'z') || (!first && ((c >= '0' && c <= '9') || c == '-' || c == '_'));
+}
+
+/* "KIND:REST": KIND lowercase letters, digits, '-' and '_' starting with a
+ * letter (every kind there is: "data-race", "refcount-negative_refcount"),
+ * REST non-empty. Returns NULL or why not. */
 static const char *baseline_checkSignature(const char *s, size_t n) {
     size_t k = 0;
-    while (k < n && ((s[k] >= 'a' && s[k] <= 'z') || (k > 0 && s[k] >= '0' && s[k] <= '9') ||
-                     (k > 0 && s[k] == '-'))) {
+    while (k < n && baseline_isKindChar(s[k], k == 0)) {
         k++;
     }
     if (k == 0 || k >= n || s[k] != ':') {
@@ -174,7 +178,7 @@ const struct baseline_entry **baseline_unseen(const struct baseline *b,
             continue;
         }
         if (out == NULL) {
-            out = calloc(b->count, sizeof(*out));
+            out = calloc(b->count, sizeof(const struct baseline_entry *));
             if (out == NULL) {
                 abort();
             }
@@ -205,14 +209,14 @@ static void baseline_writeComment(FILE *out, const char *text) {
 }
 
 bool baseline_write(const char *path, const struct finding_set *set) {
-    const struct finding **sorted = calloc(set->count + 1, sizeof(*sorted));
+    const struct finding **sorted = calloc(set->count + 1, sizeof(const struct finding *));
     if (sorted == NULL) {
         abort();
     }
     for (size_t i = 0; i < set->count; i++) {
         sorted[i] = &set->items[i];
     }
-    qsort(sorted, set->count, sizeof(*sorted), baseline_compareFindings);
+    qsort(sorted, set->count, sizeof(const struct finding *), baseline_compareFindings);
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);

@@ -6,7 +6,7 @@
 
 #include "signature.h"
 
-static void finding_addSeed(struct finding *f, uint64_t seed) {
+void finding_addSeed(struct finding *f, uint64_t seed) {
     for (int i = 0; i < f->nseeds; i++) {
         if (f->seeds[i] == seed) {
             return;

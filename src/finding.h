@@ -38,6 +38,9 @@ struct finding_set {
  * seed and last-seen time (the first occurrence's detail is kept). */
 void finding_add(struct finding_set *set, struct finding *f, uint64_t seed);
 
+/* Records seed as one that hit f (each seed once, at most FINDING_MAX_SEEDS). */
+void finding_addSeed(struct finding *f, uint64_t seed);
+
 /* Adds every entry of src into dst, summing counts and seeds (src unchanged). */
 void finding_merge(struct finding_set *dst, const struct finding_set *src);
 

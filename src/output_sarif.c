@@ -20,7 +20,8 @@ struct output_sarifRule {
     const char *tag; /* one tag beyond the common ones */
 };
 
-/* Every kind ftstress produces today (tsanreport_kindName, run_findings.c). */
+/* Every kind ftstress produces today (tsanreport_kindName, run_findings.c); a
+ * kind added later still gets a generic rule (output_sarifRules). */
 static const struct output_sarifRule output_sarifRuleTable[] = {
     {"data-race", "DataRace", "Data race",
      "Two threads accessed the same memory at the same time without synchronisation, at least "
@@ -84,6 +85,32 @@ static const struct output_sarifRule output_sarifRuleTable[] = {
      "The detail shows every thread's C and Python stacks at the time ftstress gave up; look "
      "for threads waiting on each other.",
      "deadlock"},
+    /* Refcount anomalies the shims caught (run_findings.c: "refcount-" + the shim's name). */
+    {"refcount-negative_refcount", "NegativeRefcount", "Reference count went negative",
+     "An object's reference count dropped below zero: more references were released than "
+     "taken, typically by two threads dropping the same borrowed reference (caught by the "
+     "ftstress shims).",
+     "Find the reference that was released without being owned: take a strong reference "
+     "(Py_NewRef, PyList_GetItemRef, PyDict_GetItemRef) where a borrowed one is shared across "
+     "threads. The detail shows the stack of the release that went below zero.",
+     "refcount"},
+    {"refcount-decref_after_dealloc", "DecrefAfterDealloc", "Reference released after deallocation",
+     "A reference was released on an object that had already been deallocated (caught by the "
+     "ftstress shims).",
+     "Another thread freed the object while this one still used a borrowed reference: hold a "
+     "strong reference for as long as the object is used.",
+     "refcount"},
+    {"refcount-double_dealloc", "DoubleDealloc", "Object deallocated twice",
+     "An object was deallocated a second time (caught by the ftstress shims).",
+     "Two threads both saw the last reference go away, usually from an unsynchronised "
+     "decrement or a reference released twice; the detail shows the second deallocation.",
+     "refcount"},
+    {"refcount-null_type", "NullType", "Object with a NULL type",
+     "A reference-count operation met an object whose type pointer was NULL: freed or "
+     "corrupted memory (caught by the ftstress shims).",
+     "Usually a use after free across threads; look for data races and crashes in the same "
+     "scenario and replay with the seed shown.",
+     "memory-safety"},
     {"unknown", "UnknownReport", "Unclassified ThreadSanitizer report",
      "ThreadSanitizer reported a problem of a kind ftstress does not classify.",
      "Read the report in the finding's detail.", "tsan"},

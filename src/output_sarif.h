@@ -3,8 +3,9 @@
  * full mapping; in short, one run whose tool.driver lists one rule per finding
  * kind (data-race, heap-use-after-free, lock-order-inversion, thread-leak,
  * signal-unsafe-call, signal-spoils-errno, mutex-misuse, deadly-signal, crash,
- * hang, unknown, and any other kind a finding has), and one result per
- * finding of the run:
+ * hang, the shims' refcount-negative_refcount, refcount-decref_after_dealloc,
+ * refcount-double_dealloc and refcount-null_type, unknown, and a generic rule
+ * for any other kind a finding has), and one result per finding of the run:
  *  - ruleId: the finding's kind; level "error", or "warning" when the finding
  *    is in the baseline; baselineState "new" or "unchanged" likewise;
  *  - message.text: title, count, seeds, scenario and id;

@@ -10,10 +10,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "cmdline.h"
 #include "corpus.h"
 #include "engine.h"
 #include "log.h"
+#include "output_json.h"
+#include "output_junit.h"
+#include "output_sarif.h"
 #include "report_text.h"
 #include "runtime.h"
 #include "scenario.h"
@@ -99,63 +103,186 @@ static bool runner_scenario(const struct ftstress_config *cfg, const struct runt
     return true;
 }
 
-static int runner_scenarios(struct ftstress_config *cfg, const struct scenario_list *list,
-                            const struct runtime *rt) {
-    char *work = runner_workDir(cfg);
-    if (work == NULL) {
+/* Everything one `run` or `replay` holds from start to end. */
+struct runner_state {
+    char *work;               /* run directories; owned */
+    char *tsan_supp;          /* the joined TSan suppressions file; owned */
+    struct suppress_set supp; /* owned */
+    struct baseline baseline; /* empty without --baseline; owned */
+    struct scenario_verdict **verdicts; /* in the order run; owned */
+    size_t nverdicts;
+    struct finding_set findings; /* over every scenario, baseline-marked; owned */
+};
+
+static int runner_setUp(const struct ftstress_config *cfg, const struct runtime *rt,
+                        struct runner_state *st) {
+    memset(st, 0, sizeof(*st));
+    if (cfg->baseline != NULL) {
+        char *error = NULL;
+        if (!baseline_load(cfg->baseline, &st->baseline, &error)) {
+            LOG_E("%s", error);
+            free(error);
+            return EXIT_USAGE;
+        }
+    }
+    st->work = runner_workDir(cfg);
+    if (st->work == NULL) {
         return EXIT_INTERNAL;
     }
-    struct suppress_set supp = {0};
-    char *tsan_supp = util_asprintf("%s/tsan.supp", work);
-    if (!suppress_loadAll(&supp, rt, cfg->suppressions) ||
-        !suppress_writeTsanFile(&supp, tsan_supp)) {
-        suppress_free(&supp);
-        free(tsan_supp);
-        free(work);
-        return cfg->suppressions ? EXIT_USAGE : EXIT_INTERNAL;
+    st->tsan_supp = util_asprintf("%s/tsan.supp", st->work);
+    if (!suppress_loadAll(&st->supp, rt, cfg->suppressions)) {
+        return EXIT_USAGE;
+    }
+    return suppress_writeTsanFile(&st->supp, st->tsan_supp) ? EXIT_CLEAN : EXIT_INTERNAL;
+}
+
+/* Writes the requested machine-readable reports of everything so far: after
+ * every scenario, so a killed run still leaves its results (each write is
+ * atomic, the last complete one stays). */
+static bool runner_writeReports(const struct ftstress_config *cfg, const struct runtime *rt,
+                                struct runner_state *st) {
+    finding_setFree(&st->findings);
+    for (size_t i = 0; i < st->nverdicts; i++) {
+        finding_merge(&st->findings, &st->verdicts[i]->findings);
+    }
+    baseline_mark(&st->baseline, &st->findings);
+    char cwd[4096];
+    struct output_run run = {
+        .tool_version = FTSTRESS_VERSION,
+        .runtime_version = rt->version,
+        .runtime_flavour = rt->flavour,
+        .runtime_key = manifest_get(&rt->manifest, "key"),
+        .threads = cfg->threads,
+        .iterations = cfg->iterations,
+        .runs = cfg->runs,
+        .seed = cfg->seed,
+        .noise = config_noiseName(cfg->noise),
+        .scenarios = (const struct scenario_verdict *const *)st->verdicts,
+        .nscenarios = st->nverdicts,
+        .findings = &st->findings,
+        .source_root = getcwd(cwd, sizeof(cwd)),
+    };
+    bool ok = true;
+    if (cfg->json_path != NULL && !output_jsonWrite(cfg->json_path, &run)) {
+        LOG_P("cannot write %s", cfg->json_path);
+        ok = false;
+    }
+    if (cfg->junit_path != NULL && !output_junitWrite(cfg->junit_path, &run)) {
+        LOG_P("cannot write %s", cfg->junit_path);
+        ok = false;
+    }
+    if (cfg->sarif_path != NULL && !output_sarifWrite(cfg->sarif_path, &run)) {
+        LOG_P("cannot write %s", cfg->sarif_path);
+        ok = false;
+    }
+    return ok;
+}
+
+/* The baseline's verdict on this run, printed; the update written on request. */
+static bool runner_baselineSummary(const struct ftstress_config *cfg, struct runner_state *st) {
+    if (cfg->baseline != NULL) {
+        size_t nunseen = 0;
+        const struct baseline_entry **unseen = baseline_unseen(&st->baseline, &st->findings, &nunseen);
+        printf("baseline %s: %zu known finding%s, %zu new\n", cfg->baseline,
+               st->findings.count - finding_countNew(&st->findings),
+               st->findings.count - finding_countNew(&st->findings) == 1 ? "" : "s",
+               finding_countNew(&st->findings));
+        for (size_t i = 0; i < st->findings.count; i++) {
+            if (!st->findings.items[i].known) {
+                printf("  new: %s  %s\n", st->findings.items[i].id, st->findings.items[i].signature);
+            }
+        }
+        for (size_t i = 0; i < nunseen; i++) {
+            printf("  not seen again (a candidate to prune): %s (line %d)\n", unseen[i]->signature,
+                   unseen[i]->line);
+        }
+        free(unseen);
+    }
+    if (cfg->update_baseline != NULL) {
+        if (!baseline_write(cfg->update_baseline, &st->findings)) {
+            LOG_P("cannot write the baseline %s", cfg->update_baseline);
+            return false;
+        }
+        printf("baseline written: %s (%zu signatures)\n", cfg->update_baseline, st->findings.count);
+    }
+    return true;
+}
+
+static void runner_tearDown(const struct ftstress_config *cfg, struct runner_state *st) {
+    if (st->work != NULL && cfg->keep_dir == NULL) {
+        nftw(st->work, runner_rmEntry, 16, FTW_DEPTH | FTW_PHYS);
+    } else if (st->work != NULL) {
+        LOG_I("run logs kept in %s", st->work);
+    }
+    for (size_t i = 0; i < st->nverdicts; i++) {
+        verdict_free(st->verdicts[i]);
+        free(st->verdicts[i]);
+    }
+    free(st->verdicts);
+    finding_setFree(&st->findings);
+    baseline_free(&st->baseline);
+    suppress_free(&st->supp);
+    free(st->work);
+    free(st->tsan_supp);
+}
+
+static int runner_scenarios(struct ftstress_config *cfg, const struct scenario_list *list,
+                            const struct runtime *rt) {
+    struct runner_state st;
+    int status = runner_setUp(cfg, rt, &st);
+    if (status != EXIT_CLEAN) {
+        runner_tearDown(cfg, &st);
+        return status;
     }
     report_textHeader(stdout, cfg, rt, list->count);
     fflush(stdout);
-    int passed = 0, failed = 0, errors = 0, status = EXIT_CLEAN;
+    int passed = 0, failed = 0, errors = 0;
     double start = util_now();
     for (size_t i = 0; i < list->count && !runner_stopRequested; i++) {
-        struct scenario_verdict v;
-        if (!runner_scenario(cfg, rt, tsan_supp, &supp, list->paths[i], work, &v)) {
-            verdict_free(&v);
+        struct scenario_verdict *v = calloc(1, sizeof(*v));
+        struct scenario_verdict **grown = realloc(st.verdicts, (st.nverdicts + 1) * sizeof(*grown));
+        if (v == NULL || grown == NULL) {
+            abort();
+        }
+        st.verdicts = grown;
+        st.verdicts[st.nverdicts++] = v;
+        if (!runner_scenario(cfg, rt, st.tsan_supp, &st.supp, list->paths[i], st.work, v)) {
             status = EXIT_INTERNAL;
             break;
         }
-        report_textScenario(stdout, cfg, &v);
+        verdict_addOutcomeFindings(v);
+        baseline_mark(&st.baseline, &v->findings);
+        report_textScenario(stdout, cfg, v);
         fflush(stdout);
-        if (v.error != NULL) {
+        if (v->error != NULL) {
             errors++;
-        } else if (verdict_isFinding(&v)) {
+        } else if (verdict_isFinding(v)) {
             failed++;
         } else {
             passed++;
         }
-        verdict_free(&v);
+        if (!runner_writeReports(cfg, rt, &st)) {
+            status = EXIT_INTERNAL;
+        }
     }
     report_textSummary(stdout, passed, failed, errors, util_now() - start);
     if (runner_stopRequested) {
         LOG_W("interrupted: the summary covers the scenarios finished so far");
     }
-    if (cfg->keep_dir == NULL) {
-        nftw(work, runner_rmEntry, 16, FTW_DEPTH | FTW_PHYS);
-    } else {
-        LOG_I("run logs kept in %s", work);
-    }
     if (cfg->suppressions != NULL) {
-        suppress_printUsage(&supp);
+        suppress_printUsage(&st.supp);
     }
-    suppress_free(&supp);
-    free(work);
-    free(tsan_supp);
+    if (!runner_baselineSummary(cfg, &st)) {
+        status = EXIT_INTERNAL;
+    }
+    /* With a baseline only new findings fail the run; without one, any does. */
+    size_t failing = cfg->baseline != NULL ? finding_countNew(&st.findings) : st.findings.count;
+    runner_tearDown(cfg, &st);
     if (status != EXIT_CLEAN) {
         return status;
     }
     /* A bad scenario file is the user's input error; findings outrank it. */
-    return failed > 0 ? EXIT_FINDINGS : errors > 0 ? EXIT_USAGE : EXIT_CLEAN;
+    return failing > 0 ? EXIT_FINDINGS : errors > 0 ? EXIT_USAGE : EXIT_CLEAN;
 }
 
 int runner_run(struct ftstress_config *cfg) {

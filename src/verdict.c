@@ -63,6 +63,39 @@ void verdict_addRun(struct scenario_verdict *v, const struct run_record *rec) {
     }
 }
 
+void verdict_addOutcomeFindings(struct scenario_verdict *v) {
+    const struct results *r = &v->merged;
+    for (size_t i = 0; i < r->noutcomes; i++) {
+        const struct outcome *o = &r->outcomes[i];
+        if (o->cls < OUTCOME_INTERESTING || o->samples == 0) {
+            continue;
+        }
+        struct finding f = {0};
+        f.signature = util_asprintf("outcome:%s:%s", v->name, o->result);
+        f.kind = util_asprintf("%s-outcome", results_className(o->cls));
+        f.title = util_asprintf("%s outcome '%s' in %s (%ld of %ld iterations)",
+                                results_className(o->cls), o->result, v->name, o->samples, r->done);
+        if (r->has_counts) {
+            f.detail = util_asprintf("%s\nlost updates: expected %lld, observed %lld, lost %lld",
+                                     o->description, r->expected, r->observed,
+                                     r->expected - r->observed);
+        } else {
+            f.detail = util_asprintf("%s", o->description);
+        }
+        f.scenario = strdup(v->name);
+        f.file = strdup(v->path);
+        f.count = o->samples;
+        /* The seeds of every failing run: any of them replays it. */
+        char *sig = strdup(f.signature);
+        finding_add(&v->findings, &f, v->nfailing_seeds > 0 ? v->failing_seeds[0] : 0);
+        struct finding *added = finding_find(&v->findings, sig);
+        for (int k = 1; k < v->nfailing_seeds; k++) {
+            finding_addSeed(added, v->failing_seeds[k]);
+        }
+        free(sig);
+    }
+}
+
 static int verdict_compareDouble(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;

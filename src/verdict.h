@@ -38,6 +38,11 @@ char *verdict_ofRun(const struct run_record *rec);
 /* Adds one run to v (v zeroed before the first). */
 void verdict_addRun(struct scenario_verdict *v, const struct run_record *rec);
 
+/* Adds a finding per failing outcome seen (interesting, forbidden, unexpected)
+ * to v->findings, once all runs are in: signature "outcome:SCENARIO:RESULT",
+ * so baselines and reports treat a lost update like any other finding. */
+void verdict_addOutcomeFindings(struct scenario_verdict *v);
+
 /* The median of first_failures, or -1 when there is none. */
 double verdict_medianFirstFailure(const struct scenario_verdict *v);
 
