@@ -12,6 +12,11 @@
  *    address passed to any intercepted call. Every gap in that evidence errs towards
  *    silence: a table collision forgets an entry, it never invents one.
  *
+ * A finalizer may resurrect the dying object (__del__ stores self somewhere); once the real
+ * dealloc returns, an object whose memory was not freed and that has a refcount again is
+ * taken as alive (anomaly_after_death_slow), and objects whose finalizer ran are never
+ * reported on a mere earlier death (their next death may be legitimate).
+ *
  * Deaths are only recorded where they are certain: _Py_Dealloc itself, and
  * _Py_MergeZeroLocalRefcount when the shared count is zero (the owner dropped the last
  * reference and no other thread ever took one, and _Py_TryIncref refuses a zero count).
@@ -80,7 +85,9 @@ void anomaly_note_alive_slow(const void *p) {
     }
 }
 
-void anomaly_note_freed_slow(void *p) { dead_mark(p, TAG_FREED); }
+void anomaly_note_freed_slow(void *p) {
+    dead_mark(p, TAG_FREED);
+}
 
 /* ---- reading foreign memory without faulting ---- */
 
@@ -226,8 +233,7 @@ void anomaly_decref_shared_slow(struct shim_thread *t, void *op) {
          * refcount is always one decref too many */
         anomaly_report(t, C_ANOMALY_NEGATIVE_REFCOUNT, "negative_refcount", op, type);
     }
-    if (atomic_load_explicit(&anomaly_tracking, memory_order_relaxed) &&
-        anomaly_dead_for_sure(h)) {
+    if (atomic_load_explicit(&anomaly_tracking, memory_order_relaxed) && anomaly_dead_for_sure(h)) {
         dead_clear(op); /* report each death once */
         anomaly_report(t, C_ANOMALY_DECREF_AFTER_DEALLOC, "decref_after_dealloc", op, type);
     }
@@ -252,6 +258,26 @@ void anomaly_merge_zero_slow(struct shim_thread *t, void *op) {
     }
     if (atomic_load_explicit(&anomaly_tracking, memory_order_relaxed)) {
         anomaly_check_death(t, op, type, ft_head_shared(h) == 0);
+    }
+}
+
+void anomaly_after_death_slow(void *op) {
+    /* Only while our own "died" mark is still there: the memory was not handed back to the
+     * allocator through the shim (that turns the mark into a free), nor reborn. It is then
+     * either resurrected (__del__ stored it somewhere: a refcount again) or parked in a
+     * freelist with zero counts, and reading its header is safe either way. */
+    uintptr_t a = (uintptr_t)op;
+    _Atomic uintptr_t *slot = dead_slot(a);
+    uintptr_t v = atomic_load_explicit(slot, memory_order_acquire);
+    if (v != (a | TAG_DEALLOC)) {
+        return;
+    }
+    const struct ft_object_head *h = op;
+    uint32_t local = __atomic_load_n(&h->ob_ref_local, __ATOMIC_RELAXED);
+    ssize_t shared = ft_head_shared(h);
+    if (local != 0 || (shared >> FT_REF_SHARED_SHIFT) > 0) {
+        atomic_compare_exchange_strong_explicit(slot, &v, 0, memory_order_acq_rel,
+                                                memory_order_relaxed);
     }
 }
 

@@ -15,7 +15,7 @@ struct counter_slot counters_slots[COUNTER_SLOTS];
 struct counter_slot counters_overflow;
 
 static const char *const counter_keys[C_COUNT] = {
-#define SHIM_COUNTER_KEY(id, key) [C_##id] = key,
+#define SHIM_COUNTER_KEY(id, key) [C_##id] = (key),
     SHIM_COUNTERS(SHIM_COUNTER_KEY)
 #undef SHIM_COUNTER_KEY
 };
@@ -30,6 +30,18 @@ uint64_t counters_total(enum counter_id id) {
         sum += atomic_load_explicit(&counters_slots[i].c[id], memory_order_relaxed);
     }
     return sum;
+}
+
+void counters_reset(void) {
+    uint32_t n = thread_count();
+    for (uint32_t i = 0; i < n && i < COUNTER_SLOTS; i++) {
+        for (int id = 0; id < C_COUNT; id++) {
+            atomic_store_explicit(&counters_slots[i].c[id], 0, memory_order_relaxed);
+        }
+    }
+    for (int id = 0; id < C_COUNT; id++) {
+        atomic_store_explicit(&counters_overflow.c[id], 0, memory_order_relaxed);
+    }
 }
 
 static uint64_t counters_number_inplace(void) {

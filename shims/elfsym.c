@@ -42,7 +42,9 @@ int elfsym_open(struct elf_image *img, const char *path) {
     return 0;
 }
 
-void elfsym_close(struct elf_image *img) { munmap((void *)img->base, img->size); }
+void elfsym_close(struct elf_image *img) {
+    munmap((void *)img->base, img->size);
+}
 
 static const Elf64_Shdr *elf_section(const struct elf_image *img, unsigned i) {
     const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img->base;
@@ -55,8 +57,8 @@ static int elf_find_in(const struct elf_image *img, uint32_t type, uint64_t vadd
     const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img->base;
     for (unsigned i = 0; i < eh->e_shnum; i++) {
         const Elf64_Shdr *sh = elf_section(img, i);
-        if (sh->sh_type != type || sh->sh_entsize != sizeof(Elf64_Sym) || sh->sh_link >= eh->e_shnum ||
-            sh->sh_offset + sh->sh_size > img->size) {
+        if (sh->sh_type != type || sh->sh_entsize != sizeof(Elf64_Sym) ||
+            sh->sh_link >= eh->e_shnum || sh->sh_offset + sh->sh_size > img->size) {
             continue;
         }
         const Elf64_Shdr *strsh = elf_section(img, sh->sh_link);

@@ -21,9 +21,13 @@ void fmt_mem(struct fmt_buf *b, const char *s, size_t n) {
     b->len += n;
 }
 
-void fmt_str(struct fmt_buf *b, const char *s) { fmt_mem(b, s, strlen(s)); }
+void fmt_str(struct fmt_buf *b, const char *s) {
+    fmt_mem(b, s, strlen(s));
+}
 
-void fmt_char(struct fmt_buf *b, char c) { fmt_mem(b, &c, 1); }
+void fmt_char(struct fmt_buf *b, char c) {
+    fmt_mem(b, &c, 1);
+}
 
 void fmt_u64(struct fmt_buf *b, uint64_t v) {
     char tmp[20];

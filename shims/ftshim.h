@@ -1,61 +1,91 @@
 /* ftshim.h - libftshim.so, the library ftstress preloads into the interpreter under test.
  *
  * The shim defines a set of CPython C-API functions itself and forwards each call to the
- * real one (dlsym(RTLD_NEXT)). Because the free-threaded 3.13 interpreter is built without
- * -fno-semantic-interposition, calls made inside libpython reach the shim too, so every
- * `cnt += 1` (BINARY_OP -> PyNumber_InPlaceAdd, STORE_GLOBAL -> PyDict_SetItem) and every
- * refcount slow path (_Py_DecRefShared, _Py_MergeZeroLocalRefcount) passes through it.
- * At each such call the shim can
- *   - count the call per kind (always),
- *   - inject seeded schedule noise to widen read-modify-write windows (FTSTRESS_NOISE),
- *   - check the object header for refcount anomalies and report them with a native stack,
- *   - and, independently of the calls, report native crashes with a stack.
+ * real one (dlsym(RTLD_NEXT), resolved once per function at its first call). The
+ * free-threaded 3.13 runtime is built without -fno-semantic-interposition, so calls made
+ * inside libpython reach the shim too: every `cnt += 1` (BINARY_OP -> PyNumber_InPlaceAdd,
+ * STORE_GLOBAL -> PyDict_SetItem) and every refcount slow path (_Py_DecRefShared,
+ * _Py_MergeZeroLocalRefcount; clang inlines _Py_Dealloc into both, so that is where objects
+ * die) passes through it. At each such call the shim
+ *   - counts the call per kind (always),
+ *   - injects seeded schedule noise to widen read-modify-write windows (FTSTRESS_NOISE),
+ *   - checks the object header for refcount anomalies and reports them with a native stack,
+ * and, independently of the calls, records native crashes with a stack.
  * It never includes Python.h: the prototypes are declared in interpose.c, matching the
  * CPython 3.13/3.14 C-API exactly, so one build of the shim serves every runtime.
+ *
+ * Interposed: _Py_DecRefShared _Py_MergeZeroLocalRefcount _Py_Dealloc Py_IncRef Py_DecRef
+ *   PyList_{Append,SetItem,Insert,GetItem,GetItemRef}
+ *   PyDict_{SetItem,DelItem,GetItem,GetItemRef,GetItemWithError} PySet_{Add,Discard}
+ *   PyNumber_InPlace{Add,Subtract,Multiply,MatrixMultiply,FloorDivide,TrueDivide,Remainder,
+ *   Power,Lshift,Rshift,And,Xor,Or} PyObject_SetItem PyObject_SetAttr
+ *   and, for accounting and anomaly evidence only (never noise): _Py_NewReference
+ *   _Py_NewReferenceNoTotal PyObject_Init PyObject_InitVar _PyObject_New _PyObject_NewVar
+ *   PyObject_Malloc PyObject_Calloc PyObject_Realloc PyObject_Free PyObject_GC_Del.
+ *
+ * Processes without the C-API: the environment (and LD_PRELOAD) is inherited by every
+ * child, including TSan's llvm-symbolizer. Where dlsym(RTLD_NEXT, "_Py_Dealloc") finds
+ * nothing at startup the shim is inert: no stats file, no crash handler.
  *
  * Environment (read once, at the first intercepted call or the library constructor):
  *
  *   FTSTRESS_SEED=<uint64>         decimal or 0x-hex, default 0. Seeds the noise PRNGs.
  *   FTSTRESS_NOISE=off|low|high    default off. See "Noise levels" below.
  *   FTSTRESS_NOISE_KINDS=<list>    comma list of refcount,list,dict,set,number,object (or
- *                                  all); default all. Restricts which calls get noise.
+ *                                  all); default all. Restricts which calls get noise:
+ *                                  refcount = the five refcount functions, list/dict/set =
+ *                                  PyList_*, PyDict_*, PySet_*, number = PyNumber_InPlace*,
+ *                                  object = PyObject_SetItem/SetAttr.
  *   FTSTRESS_SHIM_STATS=<path>     write the event counters there at exit (see "Stats file").
  *   FTSTRESS_SHIM_ANOMALIES=<path> append refcount anomaly records there (see below); also
  *                                  turns on the dead-object tracking (double dealloc).
  *   FTSTRESS_SHIM_CRASH=<path>     install the crash handler; append crash records there.
  *   In the three paths "%p" is replaced by the process id, so that child processes that
- *   inherit LD_PRELOAD (subprocess, multiprocessing spawn) write their own files.
- *   An unparsable value is reported once on stderr ("ftshim: ...") and the default is used.
+ *   inherit LD_PRELOAD (subprocess, multiprocessing) write their own files. A child made by
+ *   fork() without exec counts from zero and writes stats only to a "%p" path (a plain path
+ *   is the parent's); it appends anomaly/crash records to the same files.
+ *   An unparsable value is reported once on stderr ("ftshim: ignoring NAME=...") and the
+ *   default is used.
  *
- * Noise levels (decided per call by a per-thread splitmix64 PRNG seeded from FTSTRESS_SEED
- * and the thread's index; thread indices are handed out in order of each thread's first
- * intercepted call, so a thread's decision sequence is reproducible given its index):
+ * Noise levels. Each thread has a splitmix64 PRNG seeded from FTSTRESS_SEED and the thread's
+ * index (indices are handed out in the order of each thread's first intercepted call, so a
+ * thread's decision sequence is reproducible given the seed and its index); every noise
+ * point draws once:
  *   off   nothing; the cost is one load of a cached global and a not-taken branch.
- *   low   1/64 of the calls: sched_yield().
- *   high  1/1024 of the calls: nanosleep 1..20 us; otherwise 1/8 of the calls: half
- *         sched_yield(), half a busy spin of 1..256 pause iterations.
- *   Noise is applied before forwarding every kind, and again after forwarding
- *   PyNumber_InPlace* and PyDict_SetItem (between the arithmetic and the store of an
- *   augmented assignment, and between a store and the next load).
- *   Measured with tests/shim/bench_shim (stand-in libpython, one thread, 2 cores VM):
- *     direct call to the real function            ~1.3 ns/call
- *     through the shim, noise off                 ~2.9 ns/call  (+1.6 ns: resolve, count)
- *     through the shim, noise low                 ~5.5 ns/call  (mean, incl. yields)
- *     through the shim, noise high                ~90 ns/call   (mean, incl. yields/spins)
- *   (see the report of the bench run; figures vary with the machine).
+ *   low   1/64 of the points: sched_yield().
+ *   high  1/1024 of the points: nanosleep 1..20 us; of the others 1/8: half sched_yield(),
+ *         half a busy spin of 1..256 pause instructions.
+ *   Every noise kind has a point before forwarding; PyNumber_InPlace* and PyDict_SetItem
+ *   have a second one after (between the arithmetic of `x op= y` and its store; between a
+ *   store and the next load of the same name).
+ *   Cost, measured with tests/shim/bench_shim (stand-in libpython; 2-vCPU VM, best of 5
+ *   rounds of 5M calls; mean ns per call, noise included):
+ *                          direct   shim:off   shim:low   shim:high
+ *     PyList_Append          1.8       3.4        9.4        ~200
+ *     _Py_DecRefShared       2.1       3.4        9.6        ~190
+ *     PyNumber_InPlaceAdd    1.7       3.5       17.1        ~390   (two noise points)
+ *     PyDict_SetItem         2.1       3.5       16.1        ~400   (two noise points)
+ *   i.e. ~1.5 ns per intercepted call with noise off (resolve pointer, per-thread count,
+ *   header check / tracking flag, noise flag), also with two threads calling at once.
+ *   Under the TSan runtime the interpreter itself costs far more per call.
  *
  * Stats file (FTSTRESS_SHIM_STATS): text, one "key=value" per line, no spaces, written to
  * "<path>.tmp" and renamed over <path>, so a reader sees either the previous or a complete
- * file. Written at exit (atexit handler and library destructor, whichever runs last wins),
- * from the crash handler before the process dies of a signal, and from the sanitizer death
- * callback (TSan halt_on_error). Keys, in this order:
+ * file. Written by every exit path that runs, the last write winning: the atexit handler
+ * and the library destructor at a normal exit (exit=atexit or exit=destructor, whichever the
+ * C library runs last), the crash handler before the process dies of a signal, and the
+ * sanitizer death callback (TSan halt_on_error, which exits without atexit). os._exit()
+ * and SIGKILL write nothing. Keys, in this order:
  *   ftshim_stats=1              format version
  *   pid=<pid>
  *   exit=<why>                  atexit | destructor | signal:<N> | sanitizer_death | request
- *   seed=<uint64>  noise=off|low|high  threads=<number of thread indices handed out>
+ *   seed=<uint64>
+ *   noise=off|low|high
+ *   threads=<thread indices handed out: threads that made an intercepted call>
  *   then one uint64 counter per line:
  *     decref_shared merge_zero_local dealloc incref decref
- *     new_reference object_init object_malloc object_free gc_del
+ *     new_reference (+NoTotal) object_init (PyObject_Init[Var], _PyObject_New[Var])
+ *     object_malloc (Malloc/Calloc/Realloc) object_free gc_del
  *     list_append list_setitem list_insert list_getitem list_getitemref
  *     dict_setitem dict_delitem dict_getitem dict_getitemref dict_getitemwitherror
  *     set_add set_discard
@@ -66,43 +96,63 @@
  *     noise_yields noise_spins noise_sleeps
  *     anomaly_negative_refcount anomaly_null_type anomaly_double_dealloc
  *     anomaly_decref_after_dealloc anomaly_records anomaly_records_dropped
+ *   Counters are per thread (no shared cache line is written on the hot path) and summed
+ *   when written.
  *
  * Anomaly records (FTSTRESS_SHIM_ANOMALIES), appended with one write(2) per record:
  *   anomaly <kind> object=0x<addr> type=<tp_name or ?> thread=<index>
  *     #0 <function>+0x<off> (<module path>+0x<off>)
  *     ...
  *   <blank line>
- * Kinds (free-threaded object layout: ob_tid, _padding, ob_mutex, ob_gc_bits, ob_ref_local,
- * ob_ref_shared at +16, ob_type at +24; tp_name at +40 of the type):
- *   negative_refcount      _Py_DecRefShared on a merged object whose shared count is <= 0,
- *                          or _Py_Dealloc on a merged object whose shared count is < 0.
+ * Frame #0 is the interposed function in libftshim.so (it names the C-API call), #1 its
+ * caller. Kinds (free-threaded object layout: ob_tid, _padding, ob_mutex, ob_gc_bits,
+ * ob_ref_local at +12, ob_ref_shared at +16, ob_type at +24; tp_name at +40 of the type):
+ *   negative_refcount      _Py_DecRefShared on a merged object whose shared count is <= 0
+ *                          (decrementing a zero refcount), or _Py_Dealloc on a merged
+ *                          object whose shared count is < 0.
  *   null_type              _Py_DecRefShared/_Py_MergeZeroLocalRefcount/_Py_Dealloc on an
  *                          object whose ob_type is NULL.
  *   double_dealloc         an object dies (_Py_Dealloc, or _Py_MergeZeroLocalRefcount with
  *                          a zero shared count) although it already died or its memory was
  *                          freed (PyObject_Free/PyObject_GC_Del), and nothing showed it
- *                          alive since (no _Py_NewReference/PyObject_Init/_PyObject_New/
- *                          PyObject_Malloc returning it, no intercepted call taking it).
- *   decref_after_dealloc   _Py_DecRefShared on such a dead object.
- *   The last two need FTSTRESS_SHIM_ANOMALIES (the dead-object table costs a hash probe
- *   per allocation); the first two are always counted, and written when the file is set.
- *   Objects whose finalizer ran (ob_gc_bits FINALIZED) may legitimately be resurrected by
- *   __del__ and die again, so they are not reported as double_dealloc after a mere dealloc.
- *   At most 256 records are written per process; later ones are only counted.
+ *                          alive since: no _Py_NewReference/PyObject_Init/_PyObject_New/
+ *                          PyObject_Malloc/Calloc/Realloc producing it, no intercepted call
+ *                          taking or returning it (Py_DecRef is not evidence).
+ *   decref_after_dealloc   _Py_DecRefShared on such a dead object: the typical result of a
+ *                          borrowed reference used after another thread dropped the last
+ *                          strong one.
+ *   The last two need FTSTRESS_SHIM_ANOMALIES (the dead-object table, 64K direct-mapped
+ *   entries, costs a probe per allocation and free); the first two are always counted, and
+ *   written when the file is set. Deaths are only recorded where they are certain (a
+ *   _Py_DecRefShared that will probably reach zero may lose to a lock-free reader's
+ *   _Py_TryIncref); a table collision forgets an entry, never invents one. Objects whose
+ *   finalizer ran (ob_gc_bits FINALIZED) may be resurrected by __del__ and die again, so a
+ *   recorded death without a free is not reported for them. Known blind spot: a non-GC
+ *   object whose __del__ resurrects it (a class with __slots__ = () and __del__) would be
+ *   reported on its second death. At most 256 records are written per process; later
+ *   ones are counted in anomaly_records_dropped.
  *
  * Crash records (FTSTRESS_SHIM_CRASH), for SIGSEGV SIGBUS SIGFPE SIGILL SIGABRT:
  *   crash signal=<N> thread=<index>
- *     #0 ... (same frame lines, unwound from the signal context)
+ *     #0 ... (same frame lines, unwound from the signal context: #0 is the faulting pc)
  *   <blank line>
- * then the previous handler is restored and the signal re-raised, so the process still dies
- * of it and TSan / faulthandler still print their reports. Frames are resolved with
- * /proc/self/maps in the handler (async-signal-safe), with dladdr() elsewhere.
+ * The header is written first and the stats file next, then the frames (so a fault while
+ * unwinding a smashed stack still leaves the header). Then the previous handler is restored
+ * and the signal re-raised (a fault re-executes; a sent signal is sent again), so the
+ * process ends as it would have: by the signal, or through TSan's deadly-signal handler
+ * (which exits 66 after its report); a handler installed later (Python's faulthandler)
+ * runs first and chains back to the shim. Handler frames are async-signal-safe: libunwind
+ * from the ucontext, modules from /proc/self/maps, names from the module's ELF .symtab or
+ * .dynsym (elfsym.c; libunwind's unw_get_proc_name mallocs). With the handler installed,
+ * each thread that makes an intercepted call gets a 64 KiB alternate signal stack if it has
+ * none (so a stack overflow is recorded too); it is unmapped when the thread exits.
  *
- * Frame lines: function+0xoff comes from libunwind's symbol lookup (ELF .symtab/.dynsym),
- * "??" when unknown. module+0xoff is the address relative to the module's load base, which
- * is what llvm-symbolizer/addr2line take ("--obj=<module> 0x<off>"); for a non-PIE
- * executable it is the absolute address. Except for frame #0 of a crash record, every pc is
- * a return address: subtract 1 before symbolizing to get the line of the call.
+ * Frame lines: function+0xoff is "??" when no symbol contains the address (static function
+ * of a stripped library). module+0xoff is the address relative to the module's load bias,
+ * what llvm-symbolizer/addr2line take ("--obj=<module> 0x<off>"); for a non-PIE executable
+ * it is the absolute address. The module is the path as loaded (may contain "/../"). Except
+ * for frame #0 of a crash record, every pc is a return address: subtract 1 before
+ * symbolizing to get the line of the call.
  *
  * Thread indices in records are the shim's (0 = first thread that made an intercepted call,
  * usually the main thread), not OS thread ids.

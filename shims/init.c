@@ -8,16 +8,30 @@
  *   - the sanitizer death callback: TSan with halt_on_error dies without atexit;
  *   - the crash handler (crash.c), before the process dies of a signal. */
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "shim_internal.h"
 
-static void init_atexit(void) { counters_write_configured("atexit"); }
+static void init_atexit(void) {
+    counters_write_configured("atexit");
+}
 
-
-static void init_sanitizer_death(void) { counters_write_configured("sanitizer_death"); }
+static void init_sanitizer_death(void) {
+    counters_write_configured("sanitizer_death");
+}
 
 bool shim_in_python;
+
+/* In a child made by fork() without exec (os.fork, multiprocessing's fork start method) the
+ * counters and paths are the parent's. The child starts counting from zero and writes its
+ * stats only to a per-process path ("%p"): a plain path belongs to the parent, whose file a
+ * child exiting first or last would otherwise overwrite. Anomaly and crash records are
+ * appended, so the child keeps appending to the same files (or its own, with "%p"). */
+static void init_after_fork_child(void) {
+    counters_reset();
+    config_after_fork();
+}
 
 __attribute__((constructor)) static void init_shim(void) {
     config_ensure_loaded();
@@ -30,6 +44,7 @@ __attribute__((constructor)) static void init_shim(void) {
     }
     unwind_init();
     crash_install();
+    pthread_atfork(NULL, NULL, init_after_fork_child);
     if (shim_cfg.stats_path[0] != '\0') {
         atexit(init_atexit);
         /* Present when a sanitizer runtime is linked into the process (TSan is linked into

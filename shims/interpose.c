@@ -1,7 +1,7 @@
 /* interpose.c - the interposed CPython C-API functions.
  *
  * Each wrapper has the exact signature of the CPython 3.13/3.14 function of the same name
- * (declared here, not taken from Python.h, so the shim does not depend on one runtime's
+ * (declared in capi.h, not taken from Python.h, so the shim does not depend on one runtime's
  * headers), counts the call, feeds the anomaly checks, applies schedule noise, and forwards
  * to the next definition in lookup order: libpython's, found once with dlsym(RTLD_NEXT).
  *
@@ -16,13 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capi.h"
 #include "shim_internal.h"
-
-/* Opaque CPython types: only pointers cross the shim. */
-typedef struct _object PyObject;
-typedef struct _typeobject PyTypeObject;
-typedef struct _varobject PyVarObject;
-typedef ssize_t Py_ssize_t;
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -53,7 +48,7 @@ static inline void *interpose_real(_Atomic(void *) *slot, const char *name) {
 }
 
 #define REAL_SLOT(name) static _Atomic(void *) real_##name;
-#define REAL(name) ((__typeof__(&name))interpose_real(&real_##name, #name))
+#define REAL(name) ((__typeof__(&(name)))interpose_real(&real_##name, #name))
 
 /* ---- refcounting ---- */
 
@@ -78,6 +73,7 @@ EXPORT void _Py_MergeZeroLocalRefcount(PyObject *op) {
     t->dying = op;
     REAL(_Py_MergeZeroLocalRefcount)(op);
     t->dying = outer;
+    anomaly_after_death(op);
 }
 
 REAL_SLOT(_Py_Dealloc)
@@ -92,6 +88,7 @@ EXPORT void _Py_Dealloc(PyObject *op) {
     t->dying = op;
     REAL(_Py_Dealloc)(op);
     t->dying = outer;
+    anomaly_after_death(op);
 }
 
 REAL_SLOT(Py_IncRef)

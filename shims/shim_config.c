@@ -122,12 +122,17 @@ static void config_warn(const char *var, const char *value, const char *fallback
     fprintf(stderr, "ftshim: ignoring %s=\"%s\" (using %s)\n", var, value, fallback);
 }
 
-static void config_path(const char *var, char *dst) {
+/* Whether each path came with "%p" (re-expanded after fork). */
+static bool stats_per_pid, anomalies_per_pid, crash_per_pid;
+
+static void config_path(const char *var, char *dst, bool *per_pid) {
     const char *v = getenv(var);
     dst[0] = '\0';
+    *per_pid = false;
     if (v == NULL || *v == '\0') {
         return;
     }
+    *per_pid = strstr(v, "%p") != NULL;
     if (fmt_expand_path(dst, SHIM_PATH_MAX, v, getpid()) != 0) {
         config_warn(var, v, "nothing: path too long");
     }
@@ -152,9 +157,9 @@ static void config_load(void) {
         config_warn("FTSTRESS_NOISE_KINDS", v, "all");
         shim_cfg.noise_kinds = (1u << NK_COUNT) - 1;
     }
-    config_path("FTSTRESS_SHIM_STATS", shim_cfg.stats_path);
-    config_path("FTSTRESS_SHIM_ANOMALIES", shim_cfg.anomalies_path);
-    config_path("FTSTRESS_SHIM_CRASH", shim_cfg.crash_path);
+    config_path("FTSTRESS_SHIM_STATS", shim_cfg.stats_path, &stats_per_pid);
+    config_path("FTSTRESS_SHIM_ANOMALIES", shim_cfg.anomalies_path, &anomalies_per_pid);
+    config_path("FTSTRESS_SHIM_CRASH", shim_cfg.crash_path, &crash_per_pid);
 
     for (int k = 0; k < NK_COUNT; k++) {
         uint8_t level = (shim_cfg.noise_kinds & (1u << k)) ? (uint8_t)shim_cfg.noise_level : 0;
@@ -180,6 +185,21 @@ void config_ensure_loaded(void) {
     }
     while (atomic_load_explicit(&state, memory_order_acquire) != 2) {
         sched_yield();
+    }
+}
+
+void config_after_fork(void) {
+    bool unused;
+    if (stats_per_pid) {
+        config_path("FTSTRESS_SHIM_STATS", shim_cfg.stats_path, &unused);
+    } else {
+        shim_cfg.stats_path[0] = '\0';
+    }
+    if (anomalies_per_pid) {
+        config_path("FTSTRESS_SHIM_ANOMALIES", shim_cfg.anomalies_path, &unused);
+    }
+    if (crash_per_pid) {
+        config_path("FTSTRESS_SHIM_CRASH", shim_cfg.crash_path, &unused);
     }
 }
 

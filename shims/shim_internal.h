@@ -23,11 +23,11 @@ enum noise_kind { NK_REFCOUNT, NK_LIST, NK_DICT, NK_SET, NK_NUMBER, NK_OBJECT, N
 
 struct shim_config {
     uint64_t seed;
-    int noise_level;                      /* enum ftshim_noise_level */
-    unsigned noise_kinds;                 /* bit per enum noise_kind */
-    char stats_path[SHIM_PATH_MAX];       /* "" when unset */
-    char anomalies_path[SHIM_PATH_MAX];   /* "" when unset */
-    char crash_path[SHIM_PATH_MAX];       /* "" when unset */
+    int noise_level;                    /* enum ftshim_noise_level */
+    unsigned noise_kinds;               /* bit per enum noise_kind */
+    char stats_path[SHIM_PATH_MAX];     /* "" when unset */
+    char anomalies_path[SHIM_PATH_MAX]; /* "" when unset */
+    char crash_path[SHIM_PATH_MAX];     /* "" when unset */
 };
 
 extern struct shim_config shim_cfg;
@@ -37,6 +37,9 @@ extern _Atomic uint8_t shim_noise_by_kind[NK_COUNT];
 
 /* Parses the environment exactly once (thread-safe; later calls return at once). */
 void config_ensure_loaded(void);
+/* In a fork()ed child: re-expands the "%p" paths with the new pid and forgets a stats path
+ * without "%p" (it is the parent's). */
+void config_after_fork(void);
 /* Parsers, exposed for the config code's own consumers. Return 0 on success. */
 int config_parse_u64(const char *s, uint64_t *out);
 int config_parse_level(const char *s, int *out);
@@ -49,11 +52,11 @@ struct counter_slot;
 
 struct shim_thread {
     bool ready;
-    uint32_t index;             /* order of the thread's first intercepted call */
-    uint64_t prng;              /* noise PRNG state */
-    struct counter_slot *slot;  /* NULL: shares the atomic overflow slot */
-    void *altstack;             /* our sigaltstack mapping, if we installed one */
-    void *dying;                /* object whose dealloc this thread is forwarding */
+    uint32_t index;            /* order of the thread's first intercepted call */
+    uint64_t prng;             /* noise PRNG state */
+    struct counter_slot *slot; /* NULL: shares the atomic overflow slot */
+    void *altstack;            /* our sigaltstack mapping, if we installed one */
+    void *dying;               /* object whose dealloc this thread is forwarding */
 };
 
 extern __thread struct shim_thread shim_tls __attribute__((tls_model("initial-exec")));
@@ -153,9 +156,13 @@ static inline void counters_bump_in(struct shim_thread *t, enum counter_id id) {
         atomic_fetch_add_explicit(&counters_overflow.c[id], 1, memory_order_relaxed);
     }
 }
-static inline void counters_bump(enum counter_id id) { counters_bump_in(thread_self(), id); }
+static inline void counters_bump(enum counter_id id) {
+    counters_bump_in(thread_self(), id);
+}
 
 uint64_t counters_total(enum counter_id id);
+/* Zeroes every counter (a fork()ed child, which has only the forking thread). */
+void counters_reset(void);
 /* Writes the stats file to path, tagged exit=<reason>. Async-signal-safe (fixed buffer,
  * open/write/rename only). Returns 0 or -1. */
 int counters_write_stats(const char *path, const char *reason);
@@ -218,6 +225,14 @@ static inline bool anomaly_tracking_on(void) {
 void anomaly_decref_shared_slow(struct shim_thread *t, void *op);
 void anomaly_merge_zero_slow(struct shim_thread *t, void *op);
 void anomaly_dealloc_slow(struct shim_thread *t, void *op);
+/* After the real _Py_Dealloc/_Py_MergeZeroLocalRefcount returned: forget the death of op if
+ * the object came back to life meanwhile (a finalizer resurrected it). */
+void anomaly_after_death_slow(void *op);
+static inline void anomaly_after_death(void *op) {
+    if (anomaly_tracking_on()) {
+        anomaly_after_death_slow(op);
+    }
+}
 /* The memory at p is about to be freed (PyObject_Free, PyObject_GC_Del). */
 void anomaly_note_freed_slow(void *p);
 /* p was seen alive (allocated, initialised, or passed to an intercepted call). */
@@ -310,8 +325,7 @@ int elfsym_open(struct elf_image *img, const char *path);
 void elfsym_close(struct elf_image *img);
 /* The function symbol containing the link-time address vaddr: its name (truncated to cap)
  * and vaddr's offset in it. Returns 0, or -1 if no function symbol contains vaddr. */
-int elfsym_find(const struct elf_image *img, uint64_t vaddr, char *name, size_t cap,
-                uint64_t *off);
+int elfsym_find(const struct elf_image *img, uint64_t vaddr, char *name, size_t cap, uint64_t *off);
 
 /* ---- crash.c ---- */
 void crash_install(void);

@@ -17,7 +17,7 @@ static _Atomic uint32_t next_index;
 static pthread_key_t exit_key;
 static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
 
-#define ALTSTACK_SIZE (64 * 1024)
+#define ALTSTACK_SIZE ((size_t)64 * 1024)
 
 static void thread_exit(void *arg) {
     /* Runs at thread exit (pthread key destructor): drop the alternate stack we mapped, so
@@ -35,7 +35,9 @@ static void thread_exit(void *arg) {
     }
 }
 
-static void exit_key_create(void) { pthread_key_create(&exit_key, thread_exit); }
+static void exit_key_create(void) {
+    pthread_key_create(&exit_key, thread_exit);
+}
 
 static uint32_t thread_take_index(struct shim_thread *t) {
     uint32_t index = atomic_fetch_add_explicit(&next_index, 1, memory_order_relaxed);
@@ -50,7 +52,7 @@ void thread_init_slow(void) {
     thread_take_index(t);
     t->prng = noise_thread_seed(shim_cfg.seed, t->index);
     t->ready = true;
-    if (shim_cfg.crash_path[0] != '\0') {
+    if (shim_cfg.crash_path[0] != '\0' && shim_in_python) {
         thread_ensure_altstack(t);
     }
 }
@@ -60,8 +62,8 @@ void thread_ensure_altstack(struct shim_thread *t) {
     if (sigaltstack(NULL, &cur) != 0 || !(cur.ss_flags & SS_DISABLE)) {
         return; /* the thread already has one (TSan's, Python's faulthandler's, ours) */
     }
-    void *mem = mmap(NULL, ALTSTACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                     -1, 0);
+    void *mem =
+        mmap(NULL, ALTSTACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED) {
         return;
     }
@@ -87,4 +89,6 @@ uint32_t thread_index_signal_safe(void) {
     return t->index;
 }
 
-uint32_t thread_count(void) { return atomic_load_explicit(&next_index, memory_order_relaxed); }
+uint32_t thread_count(void) {
+    return atomic_load_explicit(&next_index, memory_order_relaxed);
+}

@@ -58,8 +58,8 @@ static void copy_str(char *dst, size_t cap, const char *src) {
 
 /* Walks the cursor's stack into fr[], with libunwind's symbol names when with_names (it
  * mallocs: not in a signal handler); returns the number of frames. */
-static int unwind_collect(unw_cursor_t *cursor, struct unwind_frame *fr, int max,
-                          bool with_names, bool first_exact) {
+static int unwind_collect(unw_cursor_t *cursor, struct unwind_frame *fr, int max, bool with_names,
+                          bool first_exact) {
     int n = 0;
     bool exact = first_exact;
     do {
@@ -199,7 +199,10 @@ static int parse_maps_line(char *line, struct maps_line *m) {
         return -1;
     }
     for (int i = 0; i < 4; i++) {
-        m->perms[i] = *s ? *s++ : '-';
+        m->perms[i] = '-';
+        if (*s != '\0') {
+            m->perms[i] = *s++;
+        }
     }
     m->perms[4] = '\0';
     while (*s == ' ') {
@@ -309,8 +312,8 @@ static void unwind_resolve_names_elf(struct unwind_frame *fr, int n) {
              * noreturn function is often the last instruction): look up the call itself. */
             uint64_t back = fr[j].exact_pc || fr[j].mod_off == 0 ? 0 : 1;
             uint64_t off = 0;
-            if (mapped && elfsym_find(&img, fr[j].mod_off - back, fr[j].name, sizeof fr[j].name,
-                                      &off) == 0) {
+            if (mapped &&
+                elfsym_find(&img, fr[j].mod_off - back, fr[j].name, sizeof fr[j].name, &off) == 0) {
                 fr[j].has_name = true;
                 fr[j].sym_off = (uintptr_t)(off + back);
             }

@@ -186,9 +186,20 @@ __attribute__((noinline)) static void scenario_reborn(void) {
 /* __del__ may resurrect an object whose finalizer ran: its next death is legitimate. */
 __attribute__((noinline)) static void scenario_finalized(void) {
     struct fake_object *o = new_object();
+    o->ob_ref_local = 0;
     _Py_Dealloc(OBJ(o));
     o->ob_gc_bits |= 2; /* _PyGC_BITS_FINALIZED */
     _Py_Dealloc(OBJ(o));
+}
+
+/* A non-GC object (no FINALIZED bit) that __del__ resurrected: after the dealloc returns it
+ * has a refcount again (the fake dealloc leaves the local count of 1 in place). */
+__attribute__((noinline)) static void scenario_resurrected(void) {
+    struct fake_object *o = new_object();
+    _Py_Dealloc(OBJ(o));
+    o->ob_ref_local = 0;
+    _Py_Dealloc(OBJ(o)); /* its real death: not a double one */
+    _Py_Dealloc(OBJ(o)); /* and this one is */
 }
 
 __attribute__((noinline)) static void scenario_freed_then_decref(void) {
@@ -277,6 +288,8 @@ int main(int argc, char **argv) {
         scenario_double_dealloc();
     } else if (strcmp(s, "reborn") == 0) {
         scenario_reborn();
+    } else if (strcmp(s, "resurrected") == 0) {
+        scenario_resurrected();
     } else if (strcmp(s, "finalized") == 0) {
         scenario_finalized();
     } else if (strcmp(s, "freed-decref") == 0) {

@@ -731,6 +731,16 @@ static void test_anomaly_none_after_finalizer(void **state) {
     free(stats);
 }
 
+static void test_anomaly_resurrected_then_double(void **state) {
+    char *stats;
+    char *text = child_anomalies(*state, "resurrected", 1, &stats);
+    assert_int_equal(tu_count(text, "anomaly "), 1);
+    assert_int_equal(tu_count(text, "anomaly double_dealloc object=0x"), 1);
+    assert_non_null(frame_of(text, "scenario_resurrected"));
+    free(text);
+    free(stats);
+}
+
 /* Without FTSTRESS_SHIM_ANOMALIES: header checks still counted, no tracking, no file. */
 static void test_anomaly_without_file(void **state) {
     struct fixture *f = *state;
@@ -874,6 +884,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_anomaly_decref_after_free, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_anomaly_none_after_rebirth, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_anomaly_none_after_finalizer, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_anomaly_resurrected_then_double, setup_dir,
+                                        teardown_dir),
         cmocka_unit_test_setup_teardown(test_anomaly_without_file, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_crash_segv_recorded_and_rethrown, setup_dir,
                                         teardown_dir),
