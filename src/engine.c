@@ -89,7 +89,8 @@ bool engine_runProgram(const struct engine_program *prog, struct run_record *rec
     }
     char *env_seed = util_asprintf("FTSTRESS_SEED=%" PRIu64, prog->seed);
     char *env_noise = util_asprintf("FTSTRESS_NOISE=%s", config_noiseName(cfg->noise));
-    char *env_stats = util_asprintf("FTSTRESS_SHIM_STATS=%s/shim-stats", dir);
+    /* %p: the shims write one file per process, subprocesses included. */
+    char *env_stats = util_asprintf("FTSTRESS_SHIM_STATS=%s/shim-stats.%%p", dir);
     char *env_anom = util_asprintf("FTSTRESS_SHIM_ANOMALIES=%s/shim-anomalies", dir);
     char *env_crash = util_asprintf("FTSTRESS_SHIM_CRASH=%s/shim-crash", dir);
     char *env_pystacks = util_asprintf("FTSTRESS_PYSTACKS=%s/pystacks", dir);
@@ -119,9 +120,7 @@ bool engine_runProgram(const struct engine_program *prog, struct run_record *rec
         ok = run_findings_collectTsan(dir, prog->label, prog->seed, prog->supp, &rec->findings,
                                       &rec->tsan);
         run_findings_addAnomalies(dir, prog->label, prog->seed, prog->supp, &rec->findings);
-        char *stats_path = util_asprintf("%s/shim-stats", dir);
-        rec->shim_stats = util_readFile(stats_path, NULL);
-        free(stats_path);
+        shimstats_addDir(&rec->shim, dir);
     }
 
     free(hang_path);
@@ -192,7 +191,7 @@ void engine_recordFree(struct run_record *rec) {
     free(rec->dir);
     results_free(&rec->results);
     finding_setFree(&rec->findings);
-    free(rec->shim_stats);
+    shimstats_free(&rec->shim);
     free(rec->crash_reason);
     memset(rec, 0, sizeof(*rec));
 }

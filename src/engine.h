@@ -5,7 +5,7 @@
  *   results        the harness results file (scenarios/README.md)
  *   stdout, stderr the interpreter's output (faulthandler stacks land in stderr)
  *   tsan.PID       ThreadSanitizer's log (log_path), one per process
- *   shim-stats     the shims' event counters (key=value)
+ *   shim-stats.PID the shims' event counters (key=value), one per process
  *   shim-anomalies refcount anomalies the shims caught, with stacks
  *   shim-crash     the crashing thread's C stack, when it crashed
  *   hang-stacks    every thread's C stack, when the watchdog fired
@@ -20,6 +20,7 @@
 #include "finding.h"
 #include "results.h"
 #include "run_findings.h"
+#include "shimstats.h"
 #include "runtime.h"
 #include "spawn.h"
 
@@ -34,7 +35,7 @@ struct run_record {
     bool scenario_error;     /* the harness refused the scenario */
     struct finding_set findings; /* TSan reports, the crash or the hang; owned */
     struct run_findings_stats tsan; /* what parsing its TSan logs counted */
-    char *shim_stats;        /* the shims' counters file contents; owned or NULL */
+    struct shimstats shim;   /* the shims' counters of every process of the run; owned */
 };
 
 /* The seed of run number index of a campaign started with base: independent

@@ -1,11 +1,13 @@
 /* shimstats.c - summing the shims' counters; see shimstats.h. */
 #include "shimstats.h"
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "manifest.h"
+#include "util.h"
 
 /* Keys of the stats file that are not event counters. */
 static bool shimstats_isCounter(const char *key) {
@@ -18,6 +20,20 @@ static bool shimstats_isCounter(const char *key) {
     }
     /* number_inplace_add etc. are already summed in number_inplace. */
     return strncmp(key, "number_inplace_", 15) != 0;
+}
+
+static void shimstats_addValue(struct shimstats *s, const char *key, uint64_t v) {
+    int k = 0;
+    while (k < s->count && strcmp(s->keys[k], key) != 0) {
+        k++;
+    }
+    if (k == s->count) {
+        if (s->count == SHIMSTATS_MAX) {
+            return;
+        }
+        s->keys[s->count++] = strdup(key);
+    }
+    s->values[k] += v;
 }
 
 void shimstats_add(struct shimstats *s, const char *text) {
@@ -35,20 +51,37 @@ void shimstats_add(struct shimstats *s, const char *text) {
         if (!shimstats_isCounter(key)) {
             continue;
         }
-        uint64_t v = strtoull(m.entries[i].value, NULL, 10);
-        int k = 0;
-        while (k < s->count && strcmp(s->keys[k], key) != 0) {
-            k++;
-        }
-        if (k == s->count) {
-            if (s->count == SHIMSTATS_MAX) {
-                continue;
-            }
-            s->keys[s->count++] = strdup(key);
-        }
-        s->values[k] += v;
+        shimstats_addValue(s, key, strtoull(m.entries[i].value, NULL, 10));
     }
     manifest_free(&m);
+}
+
+void shimstats_merge(struct shimstats *dst, const struct shimstats *src) {
+    for (int k = 0; k < src->count; k++) {
+        shimstats_addValue(dst, src->keys[k], src->values[k]);
+    }
+    dst->files += src->files;
+}
+
+void shimstats_addDir(struct shimstats *s, const char *dir) {
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        /* "<path>.tmp" is a stats file still being written. */
+        if (strncmp(e->d_name, "shim-stats.", 11) != 0 || (n > 4 && strcmp(e->d_name + n - 4, ".tmp") == 0)) {
+            continue;
+        }
+        char *path = util_asprintf("%s/%s", dir, e->d_name);
+        char *text = util_readFile(path, NULL);
+        shimstats_add(s, text);
+        free(text);
+        free(path);
+    }
+    closedir(d);
 }
 
 uint64_t shimstats_get(const struct shimstats *s, const char *key) {

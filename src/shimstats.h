@@ -18,6 +18,13 @@ struct shimstats {
 /* Adds the counters of one stats file's text (NULL: nothing). */
 void shimstats_add(struct shimstats *s, const char *text);
 
+/* Adds every counter of src into dst. */
+void shimstats_merge(struct shimstats *dst, const struct shimstats *src);
+
+/* Adds every stats file of dir (names starting "shim-stats.", one per process
+ * that ran the shims: subprocesses write their own). */
+void shimstats_addDir(struct shimstats *s, const char *dir);
+
 /* The summed value of key, 0 when absent. */
 uint64_t shimstats_get(const struct shimstats *s, const char *key);
 

@@ -44,7 +44,7 @@ void verdict_addRun(struct scenario_verdict *v, const struct run_record *rec) {
     v->failed_restores += rec->tsan.failed_restores;
     v->tsan_runs += rec->tsan.tsan_reports > 0;
     finding_merge(&v->findings, &rec->findings);
-    shimstats_add(&v->shim, rec->shim_stats);
+    shimstats_merge(&v->shim, &rec->shim);
     char *why = verdict_ofRun(rec);
     if (why != NULL) {
         v->failing_runs++;
