@@ -26,6 +26,8 @@ void cmdline_printHelp(void) {
            "                         N threads x K iterations, pytest-style\n"
            "  fuzz TARGET            hammer a shared object from many threads: TARGET is\n"
            "                         module:factory or a target file\n"
+           "  merge REPORT|DIR...    join JSON reports (or shard directories holding\n"
+           "                         report.json) into one: --json, --junit, --sarif, --html\n"
            "  scenarios              list the built-in scenarios\n"
            "  runtime info           show the runtime in use (from its manifest)\n"
            "  runtime build          build the runtime once into the cache (about 10 min)\n"
@@ -55,6 +57,8 @@ void cmdline_printHelp(void) {
            "  --json FILE            also write the results as JSON (ci/report-schema.md)\n"
            "  --junit FILE           also write JUnit XML\n"
            "  --sarif FILE           also write SARIF 2.1.0 for code scanning\n"
+           "  --html FILE            merge: write a self-contained HTML report\n"
+           "  --history FILE         merge: append this run to a findings-over-time history\n"
            "  -k EXPR                test: only tests whose name matches EXPR\n"
            "  -x, --exitfirst        test: stop at the first failing test\n"
            "  --until-failure        test: repeat the selection until something fails\n"
@@ -132,6 +136,8 @@ static int cmdline_command(int argc, char **argv, int first, struct ftstress_con
         cfg->command = CMD_TEST;
     } else if (strcmp(word, "fuzz") == 0) {
         cfg->command = CMD_FUZZ;
+    } else if (strcmp(word, "merge") == 0) {
+        cfg->command = CMD_MERGE;
     } else if (strcmp(word, "runtime") == 0) {
         const char *sub = first + 1 < argc ? argv[first + 1] : "";
         if (strcmp(sub, "info") == 0) {
@@ -154,7 +160,8 @@ int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
     config_setDefaults(cfg);
     enum { OPT_VERSION = 256, OPT_RUNTIME, OPT_FLAVOUR, OPT_SOURCE, OPT_STRIDE, OPT_TIME,
            OPT_TIMEOUT, OPT_NOISE, OPT_CORPUS, OPT_KEEP, OPT_SUPPRESSIONS, OPT_BASELINE,
-           OPT_UPDATE_BASELINE, OPT_JSON, OPT_JUNIT, OPT_SARIF, OPT_UNTIL_FAILURE, OPT_OPS };
+           OPT_UPDATE_BASELINE, OPT_JSON, OPT_JUNIT, OPT_SARIF, OPT_UNTIL_FAILURE, OPT_OPS,
+           OPT_HTML, OPT_HISTORY };
     static const struct option options[] = {
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -183,6 +190,8 @@ int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
         {"json", required_argument, NULL, OPT_JSON},
         {"junit", required_argument, NULL, OPT_JUNIT},
         {"sarif", required_argument, NULL, OPT_SARIF},
+        {"html", required_argument, NULL, OPT_HTML},
+        {"history", required_argument, NULL, OPT_HISTORY},
         {NULL, 0, NULL, 0},
     };
     long v;
@@ -303,6 +312,12 @@ int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
             break;
         case OPT_SARIF:
             cfg->sarif_path = optarg;
+            break;
+        case OPT_HTML:
+            cfg->html_path = optarg;
+            break;
+        case OPT_HISTORY:
+            cfg->history_path = optarg;
             break;
         case ':':
             LOG_E("option '%s' needs a value", argv[optind - 1]);

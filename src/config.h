@@ -14,6 +14,7 @@ enum ftstress_command {
     CMD_SCENARIOS, /* list the built-in scenarios */
     CMD_TEST,      /* run test files under threads (testrun.h) */
     CMD_FUZZ,      /* fuzz a target under threads (fuzz.h) */
+    CMD_MERGE,     /* join JSON reports of shards or nights (merge.h) */
 };
 
 enum noise_level { NOISE_OFF, NOISE_LOW, NOISE_HIGH };
@@ -42,6 +43,8 @@ struct ftstress_config {
     const char *json_path;       /* reports to write, or NULL */
     const char *junit_path;
     const char *sarif_path;
+    const char *html_path;       /* merge --html: the HTML report, or NULL */
+    const char *history_path;    /* merge --history: findings over time (history.h), or NULL */
     const char *keyword;   /* test -k: a substring/expression filter on test names */
     bool exitfirst;        /* test -x: stop at the first failing test */
     bool until_failure;    /* test --until-failure: repeat until something fails */

@@ -1,10 +1,269 @@
-/* fuzz.c - placeholder until the fuzz command lands. */
+/* fuzz.c - the fuzz command: classify TARGET, set up the runtime and the
+ * suppressions, run the campaign (fuzz_campaign.c) or the readiness report
+ * (fuzz_readiness.c) or a case replay, and report; see fuzz.h.
+ *
+ * The flow of one target, file by file: fuzz_target (what TARGET is) ->
+ * fuzz_campaign (processes, findings, minimization) -> fuzz_exec (one harness
+ * process through the engine) -> fuzz_results (its results file) ->
+ * fuzz_minimize (delta debugging) -> fuzz_case (saved cases) -> fuzz_report. */
 #include "fuzz.h"
 
+#define _XOPEN_SOURCE_EXTENDED 1
+#include <ftw.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cmdline.h"
+#include "fuzz_campaign.h"
+#include "fuzz_case.h"
+#include "fuzz_exec.h"
+#include "fuzz_readiness.h"
+#include "fuzz_report.h"
+#include "fuzz_target.h"
 #include "log.h"
+#include "manifest.h"
+#include "report_text.h"
+#include "runtime.h"
+#include "spawn.h"
+#include "suppress.h"
+#include "util.h"
+
+/* Replay: repetitions and seconds of the case's sequence when not given. */
+#define FUZZ_REPLAY_REPEAT 200
+#define FUZZ_REPLAY_SECONDS 30.0
+
+static volatile int fuzz_stopRequested;
+
+static void fuzz_onSignal(int sig) {
+    fuzz_stopRequested = 1;
+    spawn_interrupt();
+}
+
+static void fuzz_installSignals(void) {
+    struct sigaction sa = {0};
+    sa.sa_handler = fuzz_onSignal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* Everything a fuzz command opens once: the runtime, the suppressions, the
+ * directory runs write into. */
+struct fuzz_session {
+    struct runtime rt;
+    struct suppress_set supp;
+    char *work;
+    char *tsan_supp;
+    struct fuzz_env env;
+};
+
+static int fuzz_rmEntry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+    return remove(path);
+}
+
+/* Returns EXIT_CLEAN, or the exit code of what failed (already reported). */
+static int fuzz_sessionOpen(const struct ftstress_config *cfg, struct fuzz_session *s) {
+    memset(s, 0, sizeof(*s));
+    if (!runtime_open(cfg, &s->rt)) {
+        return EXIT_INTERNAL;
+    }
+    if (cfg->keep_dir != NULL) {
+        s->work = strdup(cfg->keep_dir);
+        if (!util_mkdirs(s->work)) {
+            LOG_P("cannot create %s", s->work);
+            return EXIT_INTERNAL;
+        }
+    } else {
+        const char *tmp = getenv("TMPDIR");
+        s->work = util_asprintf("%s/ftstress-fuzz-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (mkdtemp(s->work) == NULL) {
+            LOG_P("cannot create a temporary directory %s", s->work);
+            return EXIT_INTERNAL;
+        }
+    }
+    s->tsan_supp = util_asprintf("%s/tsan.supp", s->work);
+    if (!suppress_loadAll(&s->supp, &s->rt, cfg->suppressions) ||
+        !suppress_writeTsanFile(&s->supp, s->tsan_supp)) {
+        return cfg->suppressions ? EXIT_USAGE : EXIT_INTERNAL;
+    }
+    s->env = (struct fuzz_env){.cfg = cfg, .rt = &s->rt, .tsan_supp_path = s->tsan_supp,
+                               .supp = &s->supp, .work = s->work};
+    return EXIT_CLEAN;
+}
+
+static void fuzz_sessionClose(const struct ftstress_config *cfg, struct fuzz_session *s) {
+    if (s->work != NULL) {
+        if (cfg->keep_dir == NULL) {
+            nftw(s->work, fuzz_rmEntry, 16, FTW_DEPTH | FTW_PHYS);
+        } else {
+            LOG_I("run logs kept in %s", s->work);
+        }
+    }
+    if (cfg->suppressions != NULL && s->supp.count > 0) {
+        suppress_printUsage(&s->supp);
+    }
+    suppress_free(&s->supp);
+    runtime_close(&s->rt);
+    free(s->work);
+    free(s->tsan_supp);
+    memset(s, 0, sizeof(*s));
+}
+
+/* The campaign's options from the command line. */
+static struct fuzz_campaignOptions fuzz_options(const struct ftstress_config *cfg) {
+    struct fuzz_campaignOptions opt = {.runs = cfg->runs, .minimize = true, .save_cases = true,
+                                       .progress = stdout};
+    if (cfg->time_budget > 0) {
+        opt.budget = cfg->time_budget;
+    } else if (cfg->iterations_given) {
+        opt.iterations = cfg->iterations;
+    } else {
+        opt.budget = FUZZ_DEFAULT_BUDGET;
+    }
+    /* Minimization gets half the fuzzing time, within bounds: enough for a
+     * handful of delta-debugging rounds, never the bulk of a long campaign. */
+    double m = opt.budget > 0 ? opt.budget / 2 : 30;
+    opt.minimize_budget = m < 15 ? 15 : m > 120 ? 120 : m;
+    return opt;
+}
+
+static int fuzz_target(struct ftstress_config *cfg, const struct fuzz_target *t) {
+    struct fuzz_session s;
+    int status = fuzz_sessionOpen(cfg, &s);
+    if (status != EXIT_CLEAN) {
+        fuzz_sessionClose(cfg, &s);
+        return status;
+    }
+    if (t->kind == FUZZ_TARGET_MODULE) {
+        status = fuzz_readiness(&s.env, t->module, &fuzz_stopRequested);
+        fuzz_sessionClose(cfg, &s);
+        return status;
+    }
+    struct fuzz_campaignOptions opt = fuzz_options(cfg);
+    fuzz_reportHeader(stdout, cfg, &s.rt, t->label, &opt);
+    fflush(stdout);
+    struct fuzz_campaign c;
+    if (!fuzz_campaignRun(&s.env, t->spec, t->label, &opt, &fuzz_stopRequested, &c)) {
+        fuzz_campaignFree(&c);
+        fuzz_sessionClose(cfg, &s);
+        return EXIT_INTERNAL;
+    }
+    if (c.error != NULL) {
+        LOG_E("%s", c.error);
+        status = EXIT_USAGE;
+    } else {
+        fputc('\n', stdout);
+        fuzz_reportCampaign(stdout, &c);
+        status = c.findings.count > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+    }
+    if (fuzz_stopRequested) {
+        LOG_W("interrupted: the report covers what ran so far");
+    }
+    if (cfg->json_path != NULL && !fuzz_reportJson(cfg->json_path, cfg, &s.rt, NULL, &c, 1)) {
+        status = status == EXIT_CLEAN ? EXIT_INTERNAL : status;
+    }
+    fuzz_campaignFree(&c);
+    fuzz_sessionClose(cfg, &s);
+    return status;
+}
+
+int fuzz_replayCase(struct ftstress_config *cfg, const char *case_path) {
+    fuzz_installSignals();
+    struct fuzz_case k;
+    if (!fuzz_caseLoad(case_path, &k)) {
+        return EXIT_USAGE;
+    }
+    cfg->noise = k.noise;
+    cfg->threads = k.threads;
+    struct fuzz_session s;
+    int status = fuzz_sessionOpen(cfg, &s);
+    if (status != EXIT_CLEAN) {
+        fuzz_sessionClose(cfg, &s);
+        fuzz_caseFree(&k);
+        return status;
+    }
+    const char *key = manifest_get(&s.rt.manifest, "key");
+    if (k.runtime_key != NULL && key != NULL && strcmp(k.runtime_key, key) != 0) {
+        LOG_W("the case was found on runtime %s; replaying on %s", k.runtime_key, key);
+    }
+    if (k.plan.nthreads == 0) {
+        char *dir = util_asprintf("%s/replay-plan", s.work);
+        if (!fuzz_campaignDrawPlan(&s.env, k.target, k.label, k.seed, k.iteration, k.threads, k.ops,
+                                   dir, &k.plan)) {
+            LOG_E("%s: cannot draw iteration %ld of seed %" PRIu64 " of %s again", case_path,
+                  k.iteration, k.seed, k.target);
+            free(dir);
+            fuzz_sessionClose(cfg, &s);
+            fuzz_caseFree(&k);
+            return EXIT_USAGE;
+        }
+        free(dir);
+    }
+    int repeat = cfg->iterations_given ? (int)(cfg->iterations > 1000000 ? 1000000 : cfg->iterations)
+                                       : FUZZ_REPLAY_REPEAT;
+    double seconds = cfg->time_budget > 0 ? cfg->time_budget : FUZZ_REPLAY_SECONDS;
+    size_t ops = fuzz_planOps(&k.plan);
+    printf("replaying %s: %s, %zu op%s in %zu thread%s", case_path, k.target, ops,
+           ops == 1 ? "" : "s", fuzz_planActiveThreads(&k.plan),
+           fuzz_planActiveThreads(&k.plan) == 1 ? "" : "s");
+    if (k.original_ops > 0) {
+        printf(" (minimized from %zu)", k.original_ops);
+    }
+    printf(", up to %d times or %.0f s (was: %s)\n", repeat, seconds, k.verdict);
+    for (size_t t = 0; t < k.plan.nthreads; t++) {
+        char *text = fuzz_planFormatThread(&k.plan.threads[t]);
+        printf("  thread %zu: %s\n", t, text);
+        free(text);
+    }
+    fflush(stdout);
+    char *dir = util_asprintf("%s/replay", s.work);
+    struct fuzz_run run;
+    bool outcome_case = k.kind != NULL && strcmp(k.kind, "outcome") == 0;
+    int shown = fuzz_campaignCheck(&s.env, k.target, k.label, &k.plan, k.seed, repeat, seconds,
+                                   k.signature, outcome_case ? NULL : k.kind, dir, &run);
+    free(dir);
+    if (shown < 0) {
+        status = run.target_error ? EXIT_USAGE : EXIT_INTERNAL;
+    } else {
+        printf("\nexecuted the %zu-op sequence %ld time%s in %.1f s\n", ops, run.res.iterations,
+               run.res.iterations == 1 ? "" : "s", run.res.seconds);
+        for (size_t i = 0; i < run.rec.findings.count; i++) {
+            report_textFinding(stdout, &run.rec.findings.items[i]);
+        }
+        if (outcome_case) {
+            printf("replay: the sequence ran again (an outcome case, not a failure)\n");
+        } else {
+            printf("%s\n", shown ? "replay: the failure reproduced"
+                                 : "replay: the failure did not show this time");
+        }
+        status = run.rec.findings.count > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+    }
+    fuzz_runFree(&run);
+    fuzz_sessionClose(cfg, &s);
+    fuzz_caseFree(&k);
+    return status;
+}
 
 int fuzz_main(struct ftstress_config *cfg) {
-    LOG_E("'%s' is not available in this build", "fuzz");
-    return EXIT_INTERNAL;
+    fuzz_installSignals();
+    if (cfg->npaths != 1) {
+        LOG_E("'fuzz' takes exactly one TARGET: a target file, module:factory, module:* or a "
+              "fuzz case");
+        return EXIT_USAGE;
+    }
+    const char *text = cfg->paths[0];
+    bool is_file = util_isFile(text);
+    bool is_case = is_file && fuzz_caseIsFuzz(text);
+    struct fuzz_target t;
+    char err[512];
+    if (!fuzz_targetParse(text, is_file, is_case, &t, err, sizeof(err))) {
+        LOG_E("%s", err);
+        return EXIT_USAGE;
+    }
+    int status = t.kind == FUZZ_TARGET_CASE ? fuzz_replayCase(cfg, t.spec) : fuzz_target(cfg, &t);
+    fuzz_targetFree(&t);
+    return status;
 }

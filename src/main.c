@@ -6,6 +6,7 @@
 #include "cmdline.h"
 #include "config.h"
 #include "log.h"
+#include "merge.h"
 #include "paths.h"
 #include "runner.h"
 #include "runtime.h"
@@ -42,6 +43,8 @@ int main(int argc, char **argv) {
         return testrun_main(&cfg);
     case CMD_FUZZ:
         return fuzz_main(&cfg);
+    case CMD_MERGE:
+        return merge_main(&cfg);
     case CMD_RUNTIME_INFO:
         return runtime_printInfo(&cfg);
     case CMD_RUNTIME_BUILD:

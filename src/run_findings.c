@@ -9,6 +9,7 @@
 #include "log.h"
 #include "pystacks.h"
 #include "signature.h"
+#include "symbolize.h"
 #include "tsan_format.h"
 #include "tsan_report.h"
 #include "util.h"
@@ -154,7 +155,7 @@ void run_findings_addAnomalies(const char *dir, const char *scenario, uint64_t s
             } else {
                 f.kind = util_asprintf("refcount-%s", kind);
                 f.title = util_asprintf("refcount anomaly (%s) on a %s object in %s", kind, type, site);
-                f.detail = strdup(rec);
+                f.detail = symbolize_frames(rec);
                 f.scenario = scenario ? strdup(scenario) : NULL;
                 finding_add(out, &f, seed);
             }
@@ -179,15 +180,20 @@ void run_findings_addCrashOrHang(const char *dir, const char *scenario, uint64_t
         f.signature = util_asprintf("crash:%s:%s", reason, site);
         f.kind = strdup("crash");
         f.title = util_asprintf("crash (%s) in %s", reason, site);
+        char *symbolized = crash ? symbolize_frames(crash) : NULL;
         f.detail = util_asprintf("%s%s", crash ? "C stack of the crashing thread:\n" : "",
-                                 crash ? crash : "");
+                                 crash ? symbolized : "");
+        free(symbolized);
         free(site);
     } else {
         char *site = run_findings_pythonSite(err);
         f.signature = util_asprintf("hang:%s", scenario ? scenario : site);
         f.kind = strdup("hang");
         f.title = util_asprintf("hang: no progress within the timeout (main thread at %s)", site);
-        f.detail = util_asprintf("%s%s", hang ? "C stacks of every thread:\n" : "", hang ? hang : "");
+        char *symbolized = hang ? symbolize_frames(hang) : NULL;
+        f.detail = util_asprintf("%s%s", hang ? "C stacks of every thread:\n" : "",
+                                 hang ? symbolized : "");
+        free(symbolized);
         free(site);
     }
     f.python_stack = err ? strdup(err) : NULL;

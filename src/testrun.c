@@ -1,10 +1,510 @@
-/* testrun.c - placeholder until the testrun command lands. */
+/* testrun.c - `ftstress test PATH...`: existing test files run concurrently.
+ *
+ * The flow: collect the files (testrun_collect), then for each file start one
+ * interpreter with scenarios/testharness.py under the shims and TSan
+ * (engine_runProgram); read what the harness wrote (testrun_results), give
+ * each TSan report to the test it belongs to (testrun_findings), judge
+ * (testrun_tests) and print (testrun_report, testrun_junit).
+ *
+ * One interpreter per file: a crash or a hang is then the file's running
+ * test's - the last "start" line without an "end" - and the file goes on in a
+ * new interpreter from the test after it. A hang is the harness's own
+ * watchdog firing (faulthandler, --timeout per test); the engine's watchdog is
+ * only a backstop for an interpreter too wedged for that.
+ *
+ * Exit status: 0 when every test passed or was skipped; 1 when a test failed,
+ * was flaky, raced, crashed or hung; otherwise 2 when a file did not import
+ * (or its module setup raised) - the other files still run - or when no test
+ * was found or selected; 3 when ftstress itself failed. */
 #include "testrun.h"
 
+#define _XOPEN_SOURCE_EXTENDED 1
+#include <ftw.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cmdline.h"
+#include "engine.h"
 #include "log.h"
+#include "paths.h"
+#include "run_findings.h"
+#include "runtime.h"
+#include "suppress.h"
+#include "testrun_collect.h"
+#include "testrun_findings.h"
+#include "testrun_junit.h"
+#include "testrun_keyword.h"
+#include "testrun_report.h"
+#include "testrun_results.h"
+#include "testrun_tests.h"
+#include "util.h"
+
+/* pytest-run-parallel's --iterations default is 1; three iterations make
+ * "failed in some iterations only" (flaky) observable at a modest cost under
+ * TSan. --iterations overrides it (the scenarios' default of 200 does not
+ * apply to tests). */
+#define TESTRUN_DEFAULT_ITERATIONS 3
+
+static volatile sig_atomic_t testrun_stopRequested;
+
+static void testrun_onSignal(int sig) {
+    testrun_stopRequested = 1;
+    spawn_interrupt();
+}
+
+static void testrun_installSignals(void) {
+    struct sigaction sa = {0};
+    sa.sa_handler = testrun_onSignal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static int testrun_rmEntry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+    return remove(path);
+}
+
+/* What every file's run shares. */
+struct testrun_plan {
+    const struct ftstress_config *cfg;
+    struct ftstress_config engine_cfg; /* cfg with the backstop timeout */
+    const struct runtime *rt;
+    struct suppress_set supp; /* the real rules, counted once */
+    struct suppress_set none; /* for the engine's own findings pass, which is not used */
+    char *tsan_supp;
+    char *work;
+    char *harness;
+    char *keyword; /* the compiled -k program, "" for none */
+    int threads;
+    long iterations;
+};
+
+/* Where the run's files go: --keep's directory, or a fresh temporary one. */
+static char *testrun_workDir(const struct ftstress_config *cfg) {
+    if (cfg->keep_dir != NULL) {
+        if (!util_mkdirs(cfg->keep_dir)) {
+            LOG_P("cannot create %s", cfg->keep_dir);
+            return NULL;
+        }
+        return strdup(cfg->keep_dir);
+    }
+    const char *tmp = getenv("TMPDIR");
+    char *dir = util_asprintf("%s/ftstress-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (mkdtemp(dir) == NULL) {
+        LOG_P("cannot create a temporary directory %s", dir);
+        free(dir);
+        return NULL;
+    }
+    return dir;
+}
+
+/* The interpreter's stderr from its first line starting with marker, or all
+ * of it when marker is absent; NULL when there is none. Caller frees. */
+static char *testrun_stderrFrom(const char *dir, const char *marker) {
+    char *path = util_asprintf("%s/stderr", dir);
+    char *err = util_readFile(path, NULL);
+    free(path);
+    if (err == NULL || marker == NULL) {
+        return err;
+    }
+    size_t n = strlen(marker);
+    for (char *line = err; line != NULL && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (strncmp(line, marker, n) == 0) {
+            char *from = strdup(line);
+            free(err);
+            return from;
+        }
+    }
+    return err;
+}
+
+/* True when the harness's watchdog fired: faulthandler's "Timeout (H:MM:SS)!". */
+static bool testrun_watchdogFired(const char *dir) {
+    char *path = util_asprintf("%s/stderr", dir);
+    char *err = util_readFile(path, NULL);
+    free(path);
+    bool fired = err != NULL && (strncmp(err, "Timeout (", 9) == 0 || strstr(err, "\nTimeout (") != NULL);
+    free(err);
+    return fired;
+}
+
+/* Adds the hang finding of t: every thread's Python stack from the watchdog,
+ * and C stacks when the engine's backstop took them. */
+static void testrun_addHang(const char *dir, struct testrun_test *t, bool at_exit, uint64_t seed,
+                            double timeout) {
+    char *hang_path = util_asprintf("%s/hang-stacks", dir);
+    char *c_stacks = util_readFile(hang_path, NULL);
+    free(hang_path);
+    struct finding f = {0};
+    f.signature = util_asprintf("hang:%s%s", t->id, at_exit ? ":exit" : "");
+    f.kind = strdup("hang");
+    f.title = at_exit ? util_asprintf("hang: the interpreter did not exit within %gs after the last "
+                                      "test (a thread still running?)", timeout)
+                      : util_asprintf("hang: %s did not finish within %gs", t->id, timeout);
+    f.detail = c_stacks ? util_asprintf("C stacks of every thread:\n%s", c_stacks) : strdup("");
+    f.python_stack = testrun_stderrFrom(dir, "Timeout (");
+    f.scenario = strdup(t->id);
+    finding_add(&t->findings, &f, seed);
+    free(c_stacks);
+}
+
+/* Adds the crash finding of t, its Python stacks cut to faulthandler's part. */
+static void testrun_addCrash(const char *dir, struct testrun_test *t, const char *reason,
+                             uint64_t seed) {
+    size_t before = t->findings.count;
+    run_findings_addCrashOrHang(dir, t->id, seed, reason, &t->findings);
+    if (t->findings.count > before) {
+        struct finding *f = &t->findings.items[t->findings.count - 1];
+        char *fatal = f->python_stack ? strstr(f->python_stack, "Fatal Python error") : NULL;
+        if (fatal != NULL) {
+            char *cut = strdup(fatal);
+            free(f->python_stack);
+            f->python_stack = cut;
+        }
+    }
+}
+
+/* Runs one harness process on f; returns false on an internal error. Sets
+ * *resume_after to the test to go on after (caller frees) when the process
+ * ended in the middle of the file. */
+static bool testrun_process(struct testrun_plan *p, struct testrun_file *f, const char *dir,
+                            uint64_t seed, const char *resume, char **resume_after) {
+    const struct ftstress_config *cfg = p->cfg;
+    *resume_after = NULL;
+    char *results = util_asprintf("%s/results", dir);
+    char *threads = util_asprintf("%d", p->threads);
+    char *iterations = util_asprintf("%ld", p->iterations);
+    char *seed_arg = util_asprintf("%" PRIu64, seed);
+    char *timeout = util_asprintf("%g", cfg->timeout);
+    const char *args[ENGINE_MAX_ARGS] = {
+        p->harness, "--file", f->path, "--display", f->display, "--results", results,
+        "--threads", threads, "--iterations", iterations, "--seed", seed_arg,
+        "--timeout", timeout, "--keyword", p->keyword};
+    int argc = 17;
+    if (resume != NULL) {
+        args[argc++] = "--resume-after";
+        args[argc++] = resume;
+    }
+    if (cfg->exitfirst) {
+        args[argc++] = "--exitfirst";
+    }
+    args[argc] = NULL;
+    struct engine_program prog = {.cfg = &p->engine_cfg, .rt = p->rt,
+                                  .tsan_supp_path = p->tsan_supp, .supp = &p->none,
+                                  .args = args, .label = f->display, .seed = seed, .dir = dir};
+    struct run_record rec;
+    bool ok = engine_runProgram(&prog, &rec);
+    if (ok) {
+        struct testrun_results res;
+        testrun_resultsLoad(results, &res);
+        const struct testrun_record *running = testrun_resultsRunning(&res);
+        char *running_name = running ? strdup(running->name) : NULL;
+        bool remaining = testrun_resultsHasRemaining(&res);
+        bool done = res.done;
+        bool fired = testrun_watchdogFired(dir);
+        testrun_fileAddResults(f, &res);
+        testrun_resultsFree(&res);
+        struct run_findings_stats stats = {0};
+        ok = testrun_findingsCollect(dir, f, &p->supp, seed, &stats);
+        if (stats.failed_restores > 0) {
+            LOG_D("%s: TSan could not restore %d stacks", f->display, stats.failed_restores);
+        }
+        if (testrun_stopRequested) {
+            /* Killed on the user's request: neither a crash nor a hang. */
+        } else if (!done) {
+            struct testrun_test *t = &f->entry;
+            for (size_t i = 0; running_name != NULL && i < f->ntests; i++) {
+                if (strcmp(f->tests[i].run.name, running_name) == 0) {
+                    t = &f->tests[i];
+                }
+            }
+            if (rec.hung || fired) {
+                t->hung = true;
+                testrun_addHang(dir, t, false, seed, cfg->timeout);
+            } else {
+                t->crashed = true;
+                char *reason = rec.crash_reason
+                                   ? strdup(rec.crash_reason)
+                                   : util_asprintf("the interpreter exited with status %d before "
+                                                   "the harness finished", rec.proc.exit_code);
+                testrun_addCrash(dir, t, reason, seed);
+                free(reason);
+            }
+            if (running_name != NULL && remaining) {
+                *resume_after = running_name;
+                running_name = NULL;
+            }
+        } else if (rec.hung || fired) {
+            f->entry.hung = true;
+            testrun_addHang(dir, &f->entry, true, seed, cfg->timeout);
+        } else if (rec.crashed) {
+            f->entry.crashed = true;
+            testrun_addCrash(dir, &f->entry, rec.crash_reason ? rec.crash_reason : "crash at exit",
+                             seed);
+        }
+        free(running_name);
+    }
+    engine_recordFree(&rec);
+    free(results);
+    free(threads);
+    free(iterations);
+    free(seed_arg);
+    free(timeout);
+    return ok;
+}
+
+/* The file's base name with characters unsafe in a directory name replaced. */
+static char *testrun_dirName(const char *display) {
+    const char *slash = strrchr(display, '/');
+    char *name = strdup(slash ? slash + 1 : display);
+    for (char *c = name; *c; c++) {
+        if (*c == ' ' || *c == ':') {
+            *c = '_';
+        }
+    }
+    return name;
+}
+
+/* Runs every test of f, restarting the interpreter after a crash or hang. */
+static bool testrun_file(struct testrun_plan *p, struct testrun_file *f, size_t index, int round) {
+    double start = util_now();
+    char *base = testrun_dirName(f->display);
+    char *resume = NULL;
+    bool ok = true;
+    for (int part = 0; ok && !testrun_stopRequested; part++) {
+        uint64_t seed = engine_runSeed(p->cfg->seed, f->display, round * 1000 + part);
+        char *dir = util_asprintf("%s/%03zu-%s/round-%d-part-%d", p->work, index, base, round, part);
+        char *next = NULL;
+        ok = testrun_process(p, f, dir, seed, resume, &next);
+        free(dir);
+        free(resume);
+        resume = next;
+        if (resume == NULL) {
+            break;
+        }
+        LOG_D("%s: going on after %s in a new interpreter", f->display, resume);
+    }
+    free(resume);
+    free(base);
+    f->seconds = util_now() - start;
+    testrun_judgeFile(f);
+    return ok;
+}
+
+static bool testrun_fileFailed(const struct testrun_file *f) {
+    if (testrun_isFailure(f->entry.verdict)) {
+        return true;
+    }
+    for (size_t i = 0; i < f->ntests; i++) {
+        if (f->tests[i].run.started && testrun_isFailure(f->tests[i].verdict)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* One pass over every file. Fills files (caller frees each); *nrun is how
+ * many ran. Returns false on an internal error. */
+static bool testrun_round(struct testrun_plan *p, const struct testrun_fileList *list, int round,
+                          struct testrun_file *files, size_t *nrun) {
+    *nrun = 0;
+    for (size_t i = 0; i < list->count && !testrun_stopRequested; i++) {
+        struct testrun_file *f = &files[i];
+        testrun_fileInit(f, list->paths[i], list->displays[i]);
+        (*nrun)++;
+        testrun_reportFileStart(stdout, f);
+        if (!testrun_file(p, f, i, round)) {
+            fputc('\n', stdout);
+            return false;
+        }
+        testrun_reportFileDone(stdout, f);
+        if (p->cfg->exitfirst && testrun_fileFailed(f)) {
+            break;
+        }
+    }
+    return true;
+}
+
+static bool testrun_setUp(struct testrun_plan *p, const struct ftstress_config *cfg,
+                          const struct runtime *rt) {
+    p->cfg = cfg;
+    p->rt = rt;
+    /* The harness's watchdog ends a test after --timeout; the engine's only
+     * catches an interpreter too wedged for that, so it waits much longer. */
+    p->engine_cfg = *cfg;
+    p->engine_cfg.timeout = cfg->timeout * 30 + 600;
+    p->threads = cfg->threads;
+    p->iterations = cfg->iterations_given ? cfg->iterations : TESTRUN_DEFAULT_ITERATIONS;
+    p->harness = paths_inHome("scenarios/testharness.py");
+    if (!util_isFile(p->harness)) {
+        LOG_E("the test harness %s is missing (is FTSTRESS_HOME right?)", p->harness);
+        return false;
+    }
+    p->work = testrun_workDir(cfg);
+    if (p->work == NULL) {
+        return false;
+    }
+    p->tsan_supp = util_asprintf("%s/tsan.supp", p->work);
+    if (!suppress_loadAll(&p->supp, rt, cfg->suppressions) ||
+        !suppress_writeTsanFile(&p->supp, p->tsan_supp)) {
+        return false;
+    }
+    return true;
+}
+
+static void testrun_tearDown(struct testrun_plan *p) {
+    if (p->work != NULL) {
+        if (p->cfg->keep_dir == NULL) {
+            nftw(p->work, testrun_rmEntry, 16, FTW_DEPTH | FTW_PHYS);
+        } else {
+            LOG_I("run logs kept in %s", p->work);
+        }
+    }
+    if (p->cfg->suppressions != NULL) {
+        suppress_printUsage(&p->supp);
+    }
+    suppress_free(&p->supp);
+    free(p->tsan_supp);
+    free(p->work);
+    free(p->harness);
+    free(p->keyword);
+}
+
+static void testrun_freeFiles(struct testrun_file *files, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        testrun_fileFree(&files[i]);
+    }
+}
+
+/* Prints the report of the last round and returns the exit status. */
+static int testrun_finish(const struct testrun_plan *p, const struct testrun_file *files, size_t n,
+                          double seconds, int rounds) {
+    const struct ftstress_config *cfg = p->cfg;
+    struct testrun_counts counts = {0};
+    for (size_t i = 0; i < n; i++) {
+        testrun_count(&files[i], p->threads, &counts);
+    }
+    testrun_reportDetails(stdout, files, n);
+    testrun_reportSerial(stdout, files, n, p->threads);
+    testrun_reportTable(stdout, files, n);
+    if (cfg->junit_path != NULL && !testrun_junitWrite(cfg->junit_path, files, n, seconds)) {
+        LOG_P("cannot write %s", cfg->junit_path);
+    }
+    if (rounds > 1) {
+        printf("\n--until-failure: %d rounds; the report is of the last, the %d before it passed\n",
+               rounds, rounds - 1);
+    }
+    int ran = 0, failures = 0;
+    for (int v = 0; v < TESTRUN_NVERDICTS; v++) {
+        ran += counts.verdicts[v];
+        if (testrun_isFailure((enum testrun_verdict)v) && v != TESTRUN_ERROR) {
+            failures += counts.verdicts[v];
+        }
+    }
+    testrun_reportSummary(stdout, &counts, seconds);
+    if (testrun_stopRequested) {
+        LOG_W("interrupted: the report covers the tests finished so far");
+    }
+    if (failures > 0) {
+        return EXIT_FINDINGS;
+    }
+    if (counts.verdicts[TESTRUN_ERROR] > 0) {
+        return EXIT_USAGE;
+    }
+    if (ran == 0) {
+        if (counts.deselected > 0) {
+            LOG_E("no test matched -k '%s' (%ld deselected)", cfg->keyword, counts.deselected);
+        } else {
+            LOG_E("no tests found");
+        }
+        return EXIT_USAGE;
+    }
+    return EXIT_CLEAN;
+}
+
+static int testrun_run(struct testrun_plan *p, const struct testrun_fileList *list) {
+    const struct ftstress_config *cfg = p->cfg;
+    testrun_reportHeader(stdout, cfg, p->rt, list->count, p->threads, p->iterations);
+    fflush(stdout);
+    struct testrun_file *files = calloc(list->count, sizeof(*files));
+    if (files == NULL) {
+        return EXIT_INTERNAL;
+    }
+    double start = util_now();
+    size_t n = 0;
+    int round = 0;
+    bool ok = true;
+    for (;;) {
+        round++;
+        if (cfg->until_failure) {
+            printf("%s--until-failure: round %d\n", round > 1 ? "\n" : "", round);
+        }
+        ok = testrun_round(p, list, round, files, &n);
+        if (!ok || !cfg->until_failure || testrun_stopRequested) {
+            break;
+        }
+        bool failed = false;
+        for (size_t i = 0; i < n; i++) {
+            failed = failed || testrun_fileFailed(&files[i]);
+        }
+        if (failed || (cfg->time_budget > 0 && util_now() - start >= cfg->time_budget)) {
+            break;
+        }
+        testrun_freeFiles(files, n);
+        n = 0;
+    }
+    int status = ok ? testrun_finish(p, files, n, util_now() - start, round) : EXIT_INTERNAL;
+    testrun_freeFiles(files, n);
+    free(files);
+    return status;
+}
 
 int testrun_main(struct ftstress_config *cfg) {
-    LOG_E("'%s' is not available in this build", "testrun");
-    return EXIT_INTERNAL;
+    testrun_installSignals();
+    if (cfg->npaths == 0) {
+        LOG_E("'test' takes one or more test files or directories");
+        return EXIT_USAGE;
+    }
+    if (cfg->json_path != NULL || cfg->sarif_path != NULL || cfg->baseline != NULL) {
+        LOG_W("--json, --sarif and --baseline are not supported by 'test' yet; ignored");
+    }
+    struct testrun_plan plan = {0};
+    char err[256];
+    plan.keyword = testrun_keywordCompile(cfg->keyword, err, sizeof(err));
+    if (plan.keyword == NULL) {
+        LOG_E("-k '%s': %s", cfg->keyword, err);
+        return EXIT_USAGE;
+    }
+    struct testrun_fileList list;
+    if (!testrun_collect(cfg->paths, cfg->npaths, &list)) {
+        testrun_fileListFree(&list);
+        free(plan.keyword);
+        return EXIT_USAGE;
+    }
+    if (list.count == 0) {
+        LOG_E("no test files (test_*.py, *_test.py) found in the paths given");
+        testrun_fileListFree(&list);
+        free(plan.keyword);
+        return EXIT_USAGE;
+    }
+    struct runtime rt;
+    if (!runtime_open(cfg, &rt)) {
+        testrun_fileListFree(&list);
+        free(plan.keyword);
+        return EXIT_INTERNAL;
+    }
+    int status = EXIT_INTERNAL;
+    if (testrun_setUp(&plan, cfg, &rt)) {
+        status = testrun_run(&plan, &list);
+    } else if (cfg->suppressions != NULL) {
+        status = EXIT_USAGE;
+    }
+    plan.cfg = cfg;
+    testrun_tearDown(&plan);
+    runtime_close(&rt);
+    testrun_fileListFree(&list);
+    return status;
 }

@@ -176,6 +176,7 @@ static void test_crash_is_a_finding_with_stacks_and_the_run_goes_on(void **state
     assert_non_null(strstr(out, "crash_segv.py\", line 12 in actor")); /* Python frame */
     assert_non_null(strstr(out, "C stack of the crashing thread"));
     assert_non_null(strstr(out, "Simple_get_value")); /* C frame inside _ctypes */
+    assert_non_null(strstr(out, "at Modules/_ctypes/_ctypes.c:")); /* symbolized to file:line */
     assert_non_null(strstr(out, "[PASS] counter_global_locked"));
     free(out);
 }
@@ -234,7 +235,7 @@ static void build_racyext(void) {
 static void test_racy_extension_is_reported_with_its_c_function_and_python_caller(void **state) {
     build_racyext();
     char *out;
-    int status = ftstress(&out, "run -n 20 -r 1 %s/racyext_bump.py", DATA_SCENARIOS);
+    int status = ftstress(&out, "run -n 40 -r 2 %s/racyext_bump.py", DATA_SCENARIOS);
     show_output(out);
     assert_int_equal(status, 1);
     assert_non_null(strstr(out, "data race in bump_counter"));

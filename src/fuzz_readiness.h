@@ -1,0 +1,17 @@
+/* fuzz_readiness.h - `ftstress fuzz MODULE:*`: every public class and function
+ * of a module fuzzed for a bounded time each (automatic mode), with a verdict
+ * per entry (no finding / races / crash / hang / wrong results / skipped) in
+ * text and, with --json, JSON. */
+#ifndef FTSTRESS_FUZZ_READINESS_H
+#define FTSTRESS_FUZZ_READINESS_H
+
+#include "fuzz_campaign.h"
+#include "fuzz_exec.h"
+
+/* Seconds per entry when --time is not given. */
+#define FUZZ_READINESS_DEFAULT_SECONDS 5.0
+
+/* Runs the readiness report of module; returns an exit code (cmdline.h). */
+int fuzz_readiness(const struct fuzz_env *env, const char *module, volatile int *stop);
+
+#endif

@@ -1,0 +1,244 @@
+/* fuzz_report.c - the fuzz command's reports; see fuzz_report.h. */
+#include "fuzz_report.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_writer.h"
+#include "log.h"
+#include "manifest.h"
+#include "report_text.h"
+#include "util.h"
+
+/* Findings shown with their stacks; the rest get one line each. */
+#define FUZZ_REPORT_FULL_FINDINGS 10
+
+void fuzz_reportHeader(FILE *out, const struct ftstress_config *cfg, const struct runtime *rt,
+                       const char *what, const struct fuzz_campaignOptions *opt) {
+    fprintf(out, "ftstress %s fuzz: %s on CPython %s (%s, free-threaded), %d threads, ", FTSTRESS_VERSION,
+            what, rt->version, rt->flavour, cfg->threads);
+    if (cfg->ops > 0) {
+        fprintf(out, "%d ops per thread, ", cfg->ops);
+    }
+    if (opt->budget > 0) {
+        fprintf(out, "%.0f s budget", opt->budget);
+    } else {
+        fprintf(out, "%ld iterations", opt->iterations);
+    }
+    fprintf(out, " x %d process%s, noise %s, seed %" PRIu64 "\n\n", opt->runs,
+            opt->runs == 1 ? "" : "es", config_noiseName(cfg->noise), cfg->seed);
+}
+
+static void fuzz_reportPlan(FILE *out, const struct fuzz_plan *p, const char *indent) {
+    for (size_t t = 0; t < p->nthreads; t++) {
+        char *ops = fuzz_planFormatThread(&p->threads[t]);
+        fprintf(out, "%sthread %zu: %s\n", indent, t, ops);
+        free(ops);
+    }
+}
+
+void fuzz_reportCampaign(FILE *out, const struct fuzz_campaign *c) {
+    char *verdict = fuzz_campaignVerdict(c);
+    const char *tag = c->error ? "ERROR" : c->findings.count ? "FAIL" : "PASS";
+    fprintf(out, "[%s] %s  %s\n", tag, c->label, verdict);
+    free(verdict);
+    if (c->error != NULL) {
+        fprintf(out, "  target error: %s\n\n", c->error);
+        return;
+    }
+    fprintf(out, "  %s mode, %zu operations; %d process%s, %ld iterations, %ld ops in %.1f s of "
+                 "fuzzing (%.0f ops/s, %.1f iterations/s)\n",
+            c->mode ? c->mode : "?", c->nops, c->processes, c->processes == 1 ? "" : "es",
+            c->iterations, c->ops_done, c->fuzz_seconds,
+            c->fuzz_seconds > 0 ? (double)c->ops_done / c->fuzz_seconds : 0.0,
+            c->fuzz_seconds > 0 ? (double)c->iterations / c->fuzz_seconds : 0.0);
+    fprintf(out, "  %.1f s in all (%.1f s minimizing), %d thread%s x %d ops per iteration\n",
+            c->seconds, c->minimize_seconds, c->threads, c->threads == 1 ? "" : "s", c->ops);
+    if (c->lin_checked > 0) {
+        fprintf(out, "  linearizability: %ld iterations checked, %ld undecided (search too long)\n",
+                c->lin_checked, c->lin_undecided);
+    }
+    if (c->crashes > 0 || c->hangs > 0) {
+        fprintf(out, "  %d crash%s, %d hang%s\n", c->crashes, c->crashes == 1 ? "" : "es", c->hangs,
+                c->hangs == 1 ? "" : "s");
+    }
+    if (c->outcomes > 0) {
+        fprintf(out, "  outcomes: %zu distinct expected exceptions seen (%zu cases saved)\n",
+                c->outcomes, c->outcome_cases);
+    }
+    double first = -1;
+    for (size_t i = 0; i < c->nfound; i++) {
+        if (c->found[i].at >= 0 && (first < 0 || c->found[i].at < first)) {
+            first = c->found[i].at;
+        }
+    }
+    if (first >= 0) {
+        fprintf(out, "  first finding after %.1f s; %zu finding%s\n", first, c->findings.count,
+                c->findings.count == 1 ? "" : "s");
+    }
+    for (size_t i = 0; i < c->findings.count; i++) {
+        const struct finding *f = &c->findings.items[i];
+        if (i == FUZZ_REPORT_FULL_FINDINGS) {
+            fprintf(out, "  %zu more finding%s (details in --json, cases in the corpus):\n",
+                    c->findings.count - i, c->findings.count - i == 1 ? "" : "s");
+        }
+        if (i >= FUZZ_REPORT_FULL_FINDINGS) {
+            const struct fuzz_found *k = NULL;
+            for (size_t j = 0; j < c->nfound; j++) {
+                if (strcmp(c->found[j].signature, f->signature) == 0) {
+                    k = &c->found[j];
+                }
+            }
+            fprintf(out, "  %s %s\n    %s\n", f->id, f->title,
+                    k && k->case_path ? k->case_path : f->signature);
+            continue;
+        }
+        report_textFinding(out, f);
+        const struct fuzz_found *k = NULL;
+        for (size_t j = 0; j < c->nfound; j++) {
+            if (strcmp(c->found[j].signature, f->signature) == 0) {
+                k = &c->found[j];
+            }
+        }
+        if (k == NULL) {
+            continue;
+        }
+        fprintf(out, "  found in process %d (seed %" PRIu64 ")", k->process, k->seed);
+        if (k->iteration >= 0) {
+            fprintf(out, ", iteration %ld", k->iteration);
+        }
+        if (k->at >= 0) {
+            fprintf(out, ", %.1f s into the run", k->at);
+        }
+        fputc('\n', out);
+        size_t ops = fuzz_planOps(&k->plan);
+        if (ops > 0) {
+            if (k->minimized_ops > 0) {
+                fprintf(out, "  sequence: %zu op%s in %zu thread%s, minimized from %zu ops (%d "
+                             "candidates run%s)\n",
+                        ops, ops == 1 ? "" : "s", fuzz_planActiveThreads(&k->plan),
+                        fuzz_planActiveThreads(&k->plan) == 1 ? "" : "s", k->original_ops,
+                        k->min_tests, k->min_done ? ", 1-minimal" : ", stopped by its time limit");
+            } else {
+                fprintf(out, "  sequence: %zu ops in %zu threads%s\n", ops, k->plan.nthreads,
+                        k->reproduced == 0 ? " (did not show again when re-run: not minimized)"
+                                           : " (not minimized)");
+            }
+            fuzz_reportPlan(out, &k->plan, "    ");
+        }
+        if (k->case_path != NULL) {
+            fprintf(out, "  case: %s\n  replay: ftstress replay %s\n", k->case_path, k->case_path);
+        }
+    }
+    fputc('\n', out);
+}
+
+void fuzz_reportReadinessRow(FILE *out, const struct fuzz_campaign *c) {
+    char *verdict = fuzz_campaignVerdict(c);
+    fprintf(out, "  %-32s %-22s %7ld iterations %9ld ops %6.1f s\n", c->label, verdict,
+            c->iterations, c->ops_done, c->fuzz_seconds);
+    if (c->error != NULL) {
+        fprintf(out, "      %s\n", c->error);
+    }
+    for (size_t i = 0; i < c->findings.count && i < 4; i++) {
+        fprintf(out, "      %s %s\n", c->findings.items[i].id, c->findings.items[i].title);
+    }
+    if (c->findings.count > 4) {
+        fprintf(out, "      ... and %zu more (fuzz it alone for details)\n", c->findings.count - 4);
+    }
+    free(verdict);
+}
+
+static void fuzz_reportJsonCampaign(struct jsonw *w, const struct fuzz_campaign *c) {
+    char *verdict = fuzz_campaignVerdict(c);
+    jsonw_beginObject(w);
+    jsonw_keyString(w, "target", c->spec);
+    jsonw_keyString(w, "label", c->label);
+    jsonw_keyString(w, "mode", c->mode);
+    jsonw_keyString(w, "verdict", verdict);
+    jsonw_keyString(w, "error", c->error);
+    jsonw_keyInt(w, "operations", (long long)c->nops);
+    jsonw_keyInt(w, "threads", c->threads);
+    jsonw_keyInt(w, "ops_per_thread", c->ops);
+    jsonw_keyInt(w, "processes", c->processes);
+    jsonw_keyInt(w, "iterations", c->iterations);
+    jsonw_keyInt(w, "ops_executed", c->ops_done);
+    jsonw_keyDouble(w, "fuzz_seconds", c->fuzz_seconds);
+    jsonw_keyDouble(w, "seconds", c->seconds);
+    jsonw_keyDouble(w, "ops_per_second",
+                    c->fuzz_seconds > 0 ? (double)c->ops_done / c->fuzz_seconds : 0.0);
+    jsonw_keyInt(w, "crashes", c->crashes);
+    jsonw_keyInt(w, "hangs", c->hangs);
+    jsonw_keyInt(w, "linearizability_checks", c->lin_checked);
+    jsonw_keyInt(w, "linearizability_undecided", c->lin_undecided);
+    jsonw_key(w, "findings");
+    jsonw_beginArray(w);
+    for (size_t i = 0; i < c->findings.count; i++) {
+        const struct finding *f = &c->findings.items[i];
+        const struct fuzz_found *k = NULL;
+        for (size_t j = 0; j < c->nfound; j++) {
+            if (strcmp(c->found[j].signature, f->signature) == 0) {
+                k = &c->found[j];
+            }
+        }
+        jsonw_beginObject(w);
+        jsonw_keyString(w, "id", f->id);
+        jsonw_keyString(w, "kind", f->kind);
+        jsonw_keyString(w, "title", f->title);
+        jsonw_keyString(w, "signature", f->signature);
+        jsonw_keyInt(w, "count", f->count);
+        jsonw_keyString(w, "file", f->file);
+        jsonw_keyInt(w, "line", f->line);
+        jsonw_keyString(w, "function", f->function);
+        if (k != NULL) {
+            jsonw_key(w, "seed");
+            jsonw_uint(w, k->seed);
+            jsonw_keyInt(w, "iteration", k->iteration);
+            jsonw_keyDouble(w, "found_after_seconds", k->at);
+            jsonw_keyInt(w, "sequence_ops", (long long)fuzz_planOps(&k->plan));
+            jsonw_keyInt(w, "original_ops", (long long)(k->minimized_ops ? k->original_ops : 0));
+            jsonw_keyInt(w, "reproduced", k->reproduced);
+            jsonw_keyString(w, "case", k->case_path);
+        }
+        jsonw_endObject(w);
+    }
+    jsonw_endArray(w);
+    jsonw_endObject(w);
+    free(verdict);
+}
+
+bool fuzz_reportJson(const char *path, const struct ftstress_config *cfg, const struct runtime *rt,
+                     const char *module, const struct fuzz_campaign *cs, size_t n) {
+    struct jsonw w;
+    jsonw_init(&w, 2);
+    jsonw_beginObject(&w);
+    jsonw_keyString(&w, "tool", "ftstress");
+    jsonw_keyString(&w, "version", FTSTRESS_VERSION);
+    jsonw_keyString(&w, "command", module ? "fuzz-readiness" : "fuzz");
+    jsonw_keyString(&w, "module", module);
+    jsonw_key(&w, "runtime");
+    jsonw_beginObject(&w);
+    jsonw_keyString(&w, "version", rt->version);
+    jsonw_keyString(&w, "flavour", rt->flavour);
+    jsonw_keyString(&w, "key", manifest_get(&rt->manifest, "key"));
+    jsonw_endObject(&w);
+    jsonw_key(&w, "seed");
+    jsonw_uint(&w, cfg->seed);
+    jsonw_keyString(&w, "noise", config_noiseName(cfg->noise));
+    jsonw_key(&w, "targets");
+    jsonw_beginArray(&w);
+    for (size_t i = 0; i < n; i++) {
+        fuzz_reportJsonCampaign(&w, &cs[i]);
+    }
+    jsonw_endArray(&w);
+    jsonw_endObject(&w);
+    size_t len;
+    char *doc = jsonw_finish(&w, &len);
+    bool ok = util_writeFileAtomic(path, doc, len);
+    if (!ok) {
+        LOG_P("cannot write %s", path);
+    }
+    free(doc);
+    return ok;
+}

@@ -1,0 +1,30 @@
+/* fuzz_report.h - what `ftstress fuzz` shows: a header, one block per target
+ * (counts, speed, findings with the sequence and case that replay them), a
+ * readiness table, and the same as JSON. */
+#ifndef FTSTRESS_FUZZ_REPORT_H
+#define FTSTRESS_FUZZ_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "fuzz_campaign.h"
+#include "runtime.h"
+
+/* One line: runtime, threads, operations, noise, seed and budget. */
+void fuzz_reportHeader(FILE *out, const struct ftstress_config *cfg, const struct runtime *rt,
+                       const char *what, const struct fuzz_campaignOptions *opt);
+
+/* A target's block: verdict, counts and speed, each finding with where it was
+ * found, its (minimized) sequence, its case and the replay command. */
+void fuzz_reportCampaign(FILE *out, const struct fuzz_campaign *c);
+
+/* One readiness table row for c. */
+void fuzz_reportReadinessRow(FILE *out, const struct fuzz_campaign *c);
+
+/* Writes the campaigns as JSON to path (module: the readiness module, or
+ * NULL). False after logging an I/O error. */
+bool fuzz_reportJson(const char *path, const struct ftstress_config *cfg, const struct runtime *rt,
+                     const char *module, const struct fuzz_campaign *cs, size_t n);
+
+#endif
