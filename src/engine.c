@@ -102,6 +102,7 @@ bool engine_runProgram(const struct engine_program *prog, struct run_record *rec
     char *hang_path = util_asprintf("%s/hang-stacks", dir);
     struct spawn_request req = {.argv = argv, .env = env, .stdout_path = out,
                                 .stderr_path = err, .timeout = cfg->timeout,
+                                .progress_path = prog->progress_path,
                                 .on_hang = hang_dumpStacks, .on_hang_arg = hang_path};
     LOG_D("run %s seed %" PRIu64 " in %s", prog->label, prog->seed, dir);
     rec->proc = spawn_run(&req);
@@ -160,7 +161,7 @@ bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
     char *name = scenario_name(scenario);
     struct engine_program prog = {.cfg = cfg, .rt = rt, .tsan_supp_path = tsan_supp_path,
                                   .supp = supp, .args = args, .label = name, .seed = seed,
-                                  .dir = dir};
+                                  .dir = dir, .progress_path = results};
     bool ok = engine_runProgram(&prog, rec);
     if (ok) {
         results_load(results, &rec->results);

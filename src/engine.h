@@ -57,6 +57,7 @@ struct engine_program {
     const char *label;                 /* the scenario or test file findings are attributed to */
     uint64_t seed;
     const char *dir;                   /* its run directory (created) */
+    const char *progress_path;         /* a file it rewrites while making progress, or NULL */
 };
 
 /* Runs prog to completion and collects its TSan and refcount-anomaly findings

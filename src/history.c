@@ -98,8 +98,8 @@ static bool history_readLost(struct jsonr_check *c, const struct jsonr_value *it
             !jsonr_memberNumber(c, l, "rate", false, &rate, NULL)) {
             return false;
         }
-        e->lost[e->nlost++] = (struct history_lost){history_dup(scenario), (long)iterations,
-                                                    expected, lost, lossy, rate};
+        e->lost[e->nlost++] = (struct history_lost){
+            history_dup(scenario), (long)iterations, expected, lost, lossy, rate};
     }
     return true;
 }
@@ -116,7 +116,8 @@ static bool history_readEntry(struct jsonr_check *c, const struct jsonr_value *i
     if (!jsonr_memberTime(c, item, "date", false, &date) ||
         !jsonr_memberString(c, item, "version", true, &version) ||
         !jsonr_memberString(c, item, "runtime", true, &runtime) ||
-        !jsonr_memberSeed(c, item, "seed", &e->seed) || !jsonr_memberCount(c, item, "scenarios", &scenarios) ||
+        !jsonr_memberSeed(c, item, "seed", &e->seed) ||
+        !jsonr_memberCount(c, item, "scenarios", &scenarios) ||
         !jsonr_memberCount(c, item, "passed", &passed) ||
         !jsonr_memberCount(c, item, "failed", &failed) ||
         !jsonr_memberCount(c, item, "errors", &errors) ||
@@ -259,8 +260,9 @@ void history_append(struct history *h, const struct output_run *run, time_t date
         }
         long long lost = r->expected - r->observed;
         e.lost[e.nlost++] = (struct history_lost){
-            history_dup(v->name), r->done, r->expected, lost, r->lossy_states,
-            r->expected > 0 ? (double)lost / (double)r->expected : 0.0};
+            history_dup(v->name), r->done,
+            r->expected,          lost,
+            r->lossy_states,      r->expected > 0 ? (double)lost / (double)r->expected : 0.0};
     }
     if (h->count >= HISTORY_MAX_ENTRIES) {
         size_t drop = h->count - HISTORY_MAX_ENTRIES + 1;
@@ -284,8 +286,7 @@ static void history_writeTime(struct jsonw *w, const char *key, time_t t) {
     struct tm tm;
     char text[32];
     jsonw_key(w, key);
-    if (gmtime_r(&t, &tm) == NULL ||
-        strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+    if (gmtime_r(&t, &tm) == NULL || strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
         jsonw_null(w);
         return;
     }

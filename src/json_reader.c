@@ -186,8 +186,10 @@ static bool jsonr_escape(struct jsonr_parser *p, struct jsonr_buf *b) {
     }
     if (c != 'u') {
         if (c >= 0x21 && c < 0x7f) {
-            jsonr_fail(p, line, column, "invalid escape '\\%c' (JSON has \\\" \\\\ \\/ \\b \\f \\n "
-                                        "\\r \\t \\uXXXX)", c);
+            jsonr_fail(p, line, column,
+                       "invalid escape '\\%c' (JSON has \\\" \\\\ \\/ \\b \\f \\n "
+                       "\\r \\t \\uXXXX)",
+                       c);
         } else {
             jsonr_fail(p, line, column, "invalid escape: a backslash before byte 0x%02x", c);
         }
@@ -451,14 +453,14 @@ static bool jsonr_checkDuplicates(struct jsonr_parser *p, const struct jsonr_val
             }
         }
     } else {
-        const struct jsonr_member **order = malloc(v->count * sizeof(*order));
+        const struct jsonr_member **order = malloc(v->count * sizeof(const struct jsonr_member *));
         if (order == NULL) {
             abort();
         }
         for (size_t i = 0; i < v->count; i++) {
             order[i] = &v->members[i];
         }
-        qsort(order, v->count, sizeof(*order), jsonr_compareKeys);
+        qsort(order, v->count, sizeof(const struct jsonr_member *), jsonr_compareKeys);
         for (size_t i = 1; i < v->count; i++) {
             if (jsonr_sameKey(order[i], order[i - 1]) && (dup == NULL || order[i] < dup)) {
                 dup = order[i]; /* the first second occurrence in the document */
@@ -610,8 +612,8 @@ bool jsonr_parse(const char *text, size_t len, const struct jsonr_limits *limits
     return ok;
 }
 
-bool jsonr_parseFile(const char *path, const struct jsonr_limits *limits,
-                     struct jsonr_value *out, char **error) {
+bool jsonr_parseFile(const char *path, const struct jsonr_limits *limits, struct jsonr_value *out,
+                     char **error) {
     size_t max = limits != NULL ? limits->max_bytes : JSONR_MAX_BYTES;
     struct stat st;
     memset(out, 0, sizeof(*out));
@@ -718,7 +720,7 @@ bool jsonr_memberString(struct jsonr_check *c, const struct jsonr_value *obj, co
                         bool nullable, const char **out) {
     const struct jsonr_value *v = jsonr_member(c, obj, key, JSONR_STRING, nullable);
     *out = v != NULL ? v->string : NULL;
-    return c->error == NULL;
+    return c->error == NULL && (nullable || *out != NULL);
 }
 
 bool jsonr_memberCount(struct jsonr_check *c, const struct jsonr_value *obj, const char *key,
@@ -792,8 +794,8 @@ bool jsonr_memberTime(struct jsonr_check *c, const struct jsonr_value *obj, cons
     static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
     bool ok = v->length == sizeof(shape) - 1;
     for (size_t i = 0; ok && i < v->length; i++) {
-        ok = shape[i] == 'd' ? v->string[i] >= '0' && v->string[i] <= '9'
-                             : v->string[i] == shape[i];
+        ok =
+            shape[i] == 'd' ? v->string[i] >= '0' && v->string[i] <= '9' : v->string[i] == shape[i];
     }
     if (ok) {
         ok = sscanf(v->string, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,

@@ -37,11 +37,11 @@ struct jsonr_value {
     int line, column; /* where the value starts, from 1 */
     bool boolean;
     double number;
-    bool is_integer;   /* a number written without fraction or exponent that fits */
-    long long integer; /* its exact value then */
-    char *string;      /* a string's bytes, NUL-terminated; may hold NULs (\u0000) */
-    size_t length;     /* its length in bytes */
-    struct jsonr_value *items; /* an array's elements */
+    bool is_integer;              /* a number written without fraction or exponent that fits */
+    long long integer;            /* its exact value then */
+    char *string;                 /* a string's bytes, NUL-terminated; may hold NULs (\u0000) */
+    size_t length;                /* its length in bytes */
+    struct jsonr_value *items;    /* an array's elements */
     struct jsonr_member *members; /* an object's members, in document order */
     size_t count;                 /* elements or members */
 };
@@ -74,8 +74,8 @@ bool jsonr_parse(const char *text, size_t len, const struct jsonr_limits *limits
 /* Reads and parses the file at path. Returns false with *error set to
  * "PATH:LINE:COLUMN: reason" (or "PATH: reason" when it cannot be read, errno
  * kept); the caller frees *error. */
-bool jsonr_parseFile(const char *path, const struct jsonr_limits *limits,
-                     struct jsonr_value *out, char **error);
+bool jsonr_parseFile(const char *path, const struct jsonr_limits *limits, struct jsonr_value *out,
+                     char **error);
 
 /* The value of member key of object v, or NULL when v is not an object or
  * has no such member. */

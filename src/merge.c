@@ -263,15 +263,15 @@ static bool merge_readOutcomes(struct jsonr_check *c, const struct jsonr_value *
             return false;
         }
         for (size_t k = 0; k < r->noutcomes; k++) {
-            if (strcmp(r->outcomes[k].result, result) == 0) {
+            if (r->outcomes[k].result != NULL && strcmp(r->outcomes[k].result, result) == 0) {
                 jsonr_checkFail(c, jsonr_get(o, "result"), "outcome \"%.60s\" is listed twice",
                                 result);
                 return false;
             }
         }
         r->outcomes = merge_grow(r->outcomes, r->noutcomes, sizeof(*r->outcomes));
-        r->outcomes[r->noutcomes++] = (struct outcome){merge_dup(result), (long)samples, cls,
-                                                       merge_dup(description)};
+        r->outcomes[r->noutcomes++] =
+            (struct outcome){merge_dup(result), (long)samples, cls, merge_dup(description)};
     }
     return true;
 }
@@ -391,7 +391,7 @@ static bool merge_readScenarios(struct jsonr_check *c, const struct jsonr_value 
     if (list == NULL) {
         return false;
     }
-    one->scenarios = calloc(list->count + 1, sizeof(*one->scenarios));
+    one->scenarios = calloc(list->count + 1, sizeof(struct scenario_verdict *));
     one->sigs = calloc(list->count + 1, sizeof(*one->sigs));
     if (one->scenarios == NULL || one->sigs == NULL) {
         abort();
@@ -431,8 +431,8 @@ static bool merge_read(struct jsonr_check *c, const struct jsonr_value *root, st
         return false;
     }
     if (strcmp(tool, "ftstress") != 0) {
-        jsonr_checkFail(c, jsonr_get(root, "tool"), "not an ftstress report (\"tool\" is \"%.40s\")",
-                        tool);
+        jsonr_checkFail(c, jsonr_get(root, "tool"),
+                        "not an ftstress report (\"tool\" is \"%.40s\")", tool);
         return false;
     }
     if (!jsonr_memberCount(c, root, "schema", &schema) ||
@@ -527,8 +527,13 @@ static void merge_foldScenario(struct scenario_verdict *dst, const struct scenar
     if (dst->case_path == NULL && src->case_path != NULL) {
         dst->case_path = merge_dup(src->case_path);
     }
-    merge_addSeeds(dst->failing_seeds, &dst->nfailing_seeds, VERDICT_MAX_SEEDS,
-                   src->failing_seeds, src->nfailing_seeds);
+    merge_addSeeds(dst->failing_seeds, &dst->nfailing_seeds, VERDICT_MAX_SEEDS, src->failing_seeds,
+                   src->nfailing_seeds);
+}
+
+static bool merge_sameName(const struct scenario_verdict *a, const struct scenario_verdict *b) {
+    return a != NULL && b != NULL && a->name != NULL && b->name != NULL &&
+           strcmp(a->name, b->name) == 0;
 }
 
 /* Keeps a runtime field only while every input agrees on it. */
@@ -581,11 +586,12 @@ static void merge_fold(struct merge *m, struct merge *one, const char *input) {
     for (size_t i = 0; i < one->nscenarios; i++) {
         struct scenario_verdict *v = one->scenarios[i];
         size_t k = 0;
-        while (k < m->nscenarios && strcmp(m->scenarios[k]->name, v->name) != 0) {
+        while (k < m->nscenarios && !merge_sameName(m->scenarios[k], v)) {
             k++;
         }
         if (k == m->nscenarios) {
-            m->scenarios = merge_grow(m->scenarios, m->nscenarios, sizeof(*m->scenarios));
+            m->scenarios =
+                merge_grow(m->scenarios, m->nscenarios, sizeof(struct scenario_verdict *));
             m->sigs = merge_grow(m->sigs, m->nscenarios, sizeof(*m->sigs));
             m->scenarios[k] = v;
             m->sigs[k] = one->sigs[i];
@@ -616,8 +622,7 @@ static bool merge_addRoot(struct merge *m, const char *name, const struct jsonr_
     return ok;
 }
 
-bool merge_addText(struct merge *m, const char *name, const char *text, size_t len,
-                   char **error) {
+bool merge_addText(struct merge *m, const char *name, const char *text, size_t len, char **error) {
     struct jsonr_value root;
     struct jsonr_error e;
     if (!jsonr_parse(text, len, NULL, &root, &e)) {
@@ -681,8 +686,9 @@ static void merge_retitleOutcomes(struct merge *m, const struct scenario_verdict
             continue;
         }
         free(f->title);
-        f->title = util_asprintf("%s outcome '%s' in %s (%ld of %ld iterations)",
-                                 results_className(o->cls), o->result, v->name, o->samples, r->done);
+        f->title =
+            util_asprintf("%s outcome '%s' in %s (%ld of %ld iterations)",
+                          results_className(o->cls), o->result, v->name, o->samples, r->done);
         if (r->has_counts) {
             free(f->detail);
             f->detail = util_asprintf("%s\nlost updates: expected %lld, observed %lld, lost %lld",
@@ -783,15 +789,17 @@ static void merge_printSummary(const struct merge *m, const struct output_run *r
     size_t nnew = finding_countNew(&m->findings);
     printf("merged %zu report%s: %zu scenario%s (%d passed, %d failed, %d error%s), "
            "%zu finding%s (%zu new)\n",
-           m->ninputs, m->ninputs == 1 ? "" : "s", run->nscenarios,
-           run->nscenarios == 1 ? "" : "s", passed, failed, errors, errors == 1 ? "" : "s",
-           m->findings.count, m->findings.count == 1 ? "" : "s", nnew);
+           m->ninputs, m->ninputs == 1 ? "" : "s", run->nscenarios, run->nscenarios == 1 ? "" : "s",
+           passed, failed, errors, errors == 1 ? "" : "s", m->findings.count,
+           m->findings.count == 1 ? "" : "s", nnew);
     for (size_t i = 0; i < run->nscenarios; i++) {
         const struct scenario_verdict *v = run->scenarios[i];
         const char *verdict = output_verdictName(v);
         printf("  [%s] %s  %d run%s, %ld iterations\n",
-               verdict[0] == 'p' ? "PASS" : verdict[0] == 'f' ? "FAIL" : "ERROR", v->name,
-               v->runs, v->runs == 1 ? "" : "s", v->merged.done);
+               verdict[0] == 'p'   ? "PASS"
+               : verdict[0] == 'f' ? "FAIL"
+                                   : "ERROR",
+               v->name, v->runs, v->runs == 1 ? "" : "s", v->merged.done);
     }
     for (size_t i = 0; i < m->findings.count; i++) {
         const struct finding *f = &m->findings.items[i];

@@ -58,8 +58,7 @@ struct merge {
 bool merge_addPath(struct merge *m, const char *path, char **error);
 
 /* The same for a report held in memory; name stands for its file in errors. */
-bool merge_addText(struct merge *m, const char *name, const char *text, size_t len,
-                   char **error);
+bool merge_addText(struct merge *m, const char *name, const char *text, size_t len, char **error);
 
 /* Gives every scenario its findings (copies of the merged ones, with their
  * known flags as they are now) and outcome findings their merged titles.

@@ -233,8 +233,8 @@ static void html_head(struct html *h, long failed, size_t nfindings, size_t nnew
     fputs("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", o);
     fputs("<meta name=\"generator\" content=\"ftstress ", o);
     html_attr(h, h->run->tool_version);
-    fprintf(o, "\">\n<title>ftstress report: %ld failed, %zu finding%s (%zu new)</title>\n",
-            failed, nfindings, nfindings == 1 ? "" : "s", nnew);
+    fprintf(o, "\">\n<title>ftstress report: %ld failed, %zu finding%s (%zu new)</title>\n", failed,
+            nfindings, nfindings == 1 ? "" : "s", nnew);
     fprintf(o, "<style>\n%s</style>\n</head>\n<body>\n", html_style);
 }
 
@@ -359,7 +359,9 @@ static void html_histogram(struct html *h, const char *slug, const struct result
     }
     double plot_bottom = top + row * (double)rows;
     /* Grid and axis labels. */
-    for (double t = 0; t <= scale_max + step / 2; t += step) {
+    int nticks = (int)lround(scale_max / step);
+    for (int k = 0; k <= nticks; k++) {
+        double t = step * k;
         double x = bar_x + bar_w * t / scale_max;
         fprintf(o,
                 "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#d1d9e0\" "
@@ -397,8 +399,7 @@ static void html_histogram(struct html *h, const char *slug, const struct result
         fprintf(o,
                 "</text>\n<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"2\" "
                 "fill=\"%s\"/>\n",
-                bar_x, y + 4, w > 0 ? (w < 1.5 ? 1.5 : w) : 0, row - 8,
-                html_classColour(oc->cls));
+                bar_x, y + 4, w > 0 ? (w < 1.5 ? 1.5 : w) : 0, row - 8, html_classColour(oc->cls));
         fprintf(o,
                 "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" fill=\"#1f2328\">%ld "
                 "<tspan fill=\"#59636e\">(%.1f%%)</tspan></text>\n</g>\n",
@@ -446,7 +447,7 @@ static void html_lineChart(struct html *h, const char *id, const char *label,
         }
     }
     double step = html_niceStep(max, 5, !percent);
-    double ymax = max > 0 ? ceil(max / step) * step : (percent ? 1 : 1);
+    double ymax = max > 0 ? ceil(max / step) * step : 1;
     if (max <= 0 && percent) {
         step = 0.25;
     }
@@ -455,7 +456,9 @@ static void html_lineChart(struct html *h, const char *id, const char *label,
             "width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
             "aria-label=\"%s\">\n",
             id, width, height, width, height, label);
-    for (double t = 0; t <= ymax + step / 2; t += step) {
+    int nticks = (int)lround(ymax / step);
+    for (int k = 0; k <= nticks; k++) {
+        double t = step * k;
         double y = top + plot_h - plot_h * t / ymax;
         fprintf(o,
                 "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
@@ -555,9 +558,7 @@ static void html_history(struct html *h) {
         fputs("<p class=\"muted\">The history is empty.</p>\n</section>\n", o);
         return;
     }
-    fprintf(o,
-            "<p class=\"muted\">%zu night%s in the history, from ",
-            n, n == 1 ? "" : "s");
+    fprintf(o, "<p class=\"muted\">%zu night%s in the history, from ", n, n == 1 ? "" : "s");
     html_time(h, hist->entries[0].date, "%Y-%m-%d");
     fputs(" to ", o);
     html_time(h, hist->entries[n - 1].date, "%Y-%m-%d");
@@ -602,9 +603,8 @@ static void html_history(struct html *h) {
         size_t at = npick;
         while (at > 0) {
             const struct results *r = &pick[at - 1]->merged;
-            double other = r->expected > 0 ? (double)(r->expected - r->observed) /
-                                                 (double)r->expected
-                                           : 0;
+            double other =
+                r->expected > 0 ? (double)(r->expected - r->observed) / (double)r->expected : 0;
             if (other >= rate) {
                 break;
             }
@@ -614,7 +614,7 @@ static void html_history(struct html *h) {
             continue;
         }
         size_t end = npick < HTML_MAX_RATE_LINES ? npick : HTML_MAX_RATE_LINES - 1;
-        memmove(&pick[at + 1], &pick[at], (end - at) * sizeof(pick[0]));
+        memmove(&pick[at + 1], &pick[at], (end - at) * sizeof(const struct scenario_verdict *));
         pick[at] = v;
         if (npick < HTML_MAX_RATE_LINES) {
             npick++;
@@ -674,8 +674,9 @@ static void html_scenarioTable(struct html *h) {
         const char *verdict = output_verdictName(v);
         fprintf(o, "<tr><td><a href=\"#scenario-%s\">", h->slugs[i]);
         html_text(h, v->name);
-        fprintf(o, "</a></td><td><span class=\"badge %s\">%s</span></td><td class=\"num\">%d</td>"
-                   "<td class=\"num\">",
+        fprintf(o,
+                "</a></td><td><span class=\"badge %s\">%s</span></td><td class=\"num\">%d</td>"
+                "<td class=\"num\">",
                 verdict, html_verdictLabel(verdict), v->runs);
         html_count(h, v->merged.done);
         fputs("</td><td class=\"num\">", o);
@@ -698,8 +699,9 @@ static void html_lostUpdates(struct html *h, const char *slug, const struct resu
     }
     long long lost = r->expected - r->observed;
     double rate = r->expected > 0 ? (double)lost / (double)r->expected : 0;
-    fprintf(o, "<div class=\"lost\" id=\"lost-updates-%s\">Lost-update rate: <strong>%.2f%%</strong>"
-               " &#8212; ",
+    fprintf(o,
+            "<div class=\"lost\" id=\"lost-updates-%s\">Lost-update rate: <strong>%.2f%%</strong>"
+            " &#8212; ",
             slug, 100 * rate);
     html_count(h, lost);
     fputs(" of ", o);
@@ -724,8 +726,9 @@ static void html_scenario(struct html *h, size_t index) {
     const char *slug = h->slugs[index];
     const char *verdict = output_verdictName(v);
     FILE *o = h->out;
-    fprintf(o, "<section class=\"scenario verdict-%s\" id=\"scenario-%s\">\n<h3><span "
-               "class=\"badge %s\">%s</span> ",
+    fprintf(o,
+            "<section class=\"scenario verdict-%s\" id=\"scenario-%s\">\n<h3><span "
+            "class=\"badge %s\">%s</span> ",
             verdict, slug, verdict, html_verdictLabel(verdict));
     html_text(h, v->name);
     fputs("</h3>\n", o);
@@ -979,7 +982,8 @@ char *report_htmlRender(const struct output_run *run, const struct report_html_o
     html_text(&h, run->tool_version);
     fputs(". Colours: <span style=\"color:#2e7d32\">expected / acceptable</span>, <span "
           "style=\"color:#ef6c00\">interesting</span>, <span style=\"color:#c62828\">forbidden "
-          "/ unexpected</span>. A saved failing case replays with <code>ftstress replay CASE</code>.</footer>\n</main>\n",
+          "/ unexpected</span>. A saved failing case replays with <code>ftstress replay "
+          "CASE</code>.</footer>\n</main>\n",
           h.out);
     fprintf(h.out, "<script>\n%s</script>\n</body>\n</html>\n", html_script);
     fclose(h.out);

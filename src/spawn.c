@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -92,6 +93,8 @@ struct spawn_result spawn_run(const struct spawn_request *req) {
 
     int status = 0;
     bool hang_handled = false;
+    double last_progress = start;
+    struct stat seen = {0};
     for (;;) {
         pid_t got = waitpid(pid, &status, WNOHANG);
         if (got == pid) {
@@ -101,10 +104,18 @@ struct spawn_result spawn_run(const struct spawn_request *req) {
             LOG_P("waitpid on %d", (int)pid);
             break;
         }
-        double elapsed = util_now() - start;
+        double now = util_now();
+        double elapsed = now - start;
+        struct stat st;
+        if (req->progress_path != NULL && stat(req->progress_path, &st) == 0 &&
+            (st.st_size != seen.st_size || st.st_mtim.tv_sec != seen.st_mtim.tv_sec ||
+             st.st_mtim.tv_nsec != seen.st_mtim.tv_nsec)) {
+            seen = st;
+            last_progress = now;
+        }
         if (spawn_interrupted) {
             kill(-pid, SIGKILL);
-        } else if (!hang_handled && req->timeout > 0 && elapsed > req->timeout) {
+        } else if (!hang_handled && req->timeout > 0 && now - last_progress > req->timeout) {
             hang_handled = true;
             res.timed_out = true;
             /* faulthandler prints every thread's Python stack on SIGUSR1. */

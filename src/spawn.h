@@ -16,6 +16,10 @@ struct spawn_request {
     const char *stdout_path; /* where the child's stdout goes (truncated) */
     const char *stderr_path; /* where the child's stderr goes (truncated) */
     double timeout;          /* seconds; <= 0: no watchdog */
+    /* A file the child keeps writing while it makes progress (the harness's
+     * results), or NULL. With it, timeout counts from the file's last change:
+     * a slow run that goes on is not a hang, a stuck one is. */
+    const char *progress_path;
     /* Called once, with the child still alive and stopped by nothing, when the
      * timeout passed: the place to take its stacks. May be NULL. */
     void (*on_hang)(pid_t pid, void *arg);

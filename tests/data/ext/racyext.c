@@ -3,12 +3,30 @@
  * bump() increments a C global without any lock: called from several threads
  * of a free-threaded interpreter it is a data race that ThreadSanitizer must
  * report, naming bump_counter() in this file. bump_locked() does the same under
- * a PyMutex: its twin, which must stay quiet. */
+ * a PyMutex: its twin, which must stay quiet.
+ *
+ * Both first wait, briefly, for a second caller (meet_another_caller): a race
+ * detector only sees a race when the two threads' accesses are not ordered by
+ * anything, and on a busy machine two threads may otherwise take turns. The
+ * meeting uses relaxed atomics, which order nothing, so it adds no
+ * happens-before edge that would hide the race; the twin's PyMutex does. */
 #include <Python.h>
 
 static long racy_counter;
 static long locked_counter;
 static PyMutex counter_mutex;
+static int callers_arrived;
+
+/* Waits up to about 50 ms until a later caller arrives (an odd number of
+ * callers so far means this one has no partner yet). */
+static void meet_another_caller(void) {
+    int me = __atomic_add_fetch(&callers_arrived, 1, __ATOMIC_RELAXED);
+    for (long spins = 0; spins < 5000000; spins++) {
+        if (__atomic_load_n(&callers_arrived, __ATOMIC_RELAXED) > me || me % 2 == 0) {
+            return;
+        }
+    }
+}
 
 /* Kept out of line so the report names it, as a real extension's helper would be. */
 static __attribute__((noinline)) void bump_counter(void) { racy_counter++; }
@@ -24,6 +42,7 @@ static PyObject *racyext_bump(PyObject *module, PyObject *arg) {
     if (n == -1 && PyErr_Occurred()) {
         return NULL;
     }
+    meet_another_caller();
     for (long i = 0; i < n; i++) {
         bump_counter();
     }
@@ -35,6 +54,7 @@ static PyObject *racyext_bump_locked(PyObject *module, PyObject *arg) {
     if (n == -1 && PyErr_Occurred()) {
         return NULL;
     }
+    meet_another_caller();
     for (long i = 0; i < n; i++) {
         bump_counter_locked();
     }

@@ -12,7 +12,7 @@ def state():
 
 
 def actor(s, ctx):
-    racyext.bump(100000)
+    racyext.bump(20000)
 
 
 def arbiter(s):

@@ -12,7 +12,7 @@ def state():
 
 
 def actor(s, ctx):
-    racyext.bump_locked(100000)
+    racyext.bump_locked(20000)
 
 
 def arbiter(s):
