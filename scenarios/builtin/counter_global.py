@@ -2,7 +2,7 @@
 
 import types
 
-OPS = 2000  # increments per thread per state
+OPS = 1000  # increments per thread per state
 THREADS = 2  # set by the harness to the real thread count
 
 

@@ -3,7 +3,7 @@
 import threading
 import types
 
-OPS = 2000
+OPS = 1000
 THREADS = 2
 
 

@@ -1,0 +1,50 @@
+"""dict.setdefault(k, []).append(v) from every thread: setdefault is one atomic get-or-insert, no value is lost."""
+
+import time
+
+KEYS = 300
+THREADS = 2
+
+
+def state():
+    return {}, []
+
+
+def start_together(arrived, ctx):
+    # Same start gate as dict_get_or_create.py.
+    arrived.append(ctx.tid)
+    deadline = time.monotonic() + 1.0
+    while len(arrived) < ctx.threads and time.monotonic() < deadline:
+        time.sleep(0)
+
+
+def add(d, key, value):
+    d.setdefault(key, []).append(value)  # the dict's lock covers the lookup and the insert
+
+
+def actor(s, ctx):
+    d, arrived = s
+    start_together(arrived, ctx)
+    for k in range(KEYS):
+        add(d, k, ctx.tid)
+
+
+def counts(s, threads):
+    return KEYS * threads, sum(len(v) for v in s[0].values())
+
+
+def arbiter(s):
+    d = s[0]
+    if len(d) != KEYS:
+        return "keys missing"
+    for values in d.values():
+        if sorted(values) != list(range(THREADS)):
+            return "values lost"
+    return "all values kept"
+
+
+OUTCOMES = {
+    "all values kept": ("expected", "every key holds one value from every thread"),
+    "values lost": ("forbidden", "setdefault handed two threads different lists for one key"),
+    "keys missing": ("forbidden", "a key that was inserted is not in the dict"),
+}

@@ -1,0 +1,1250 @@
+"""ftstress fuzz harness: runs inside the interpreter under test.
+
+`ftstress fuzz` starts one interpreter per process of a campaign with this
+file. It loads a target (a target file, or module:factory for automatic mode),
+then runs iterations: a fresh object from the factory, THREADS workers released
+together, each running OPS operations drawn from a seeded RNG, then the checks
+(unexpected exceptions, the invariant, linearizability) and whether the TSan
+log grew. What it saw goes to the results file; the runner (src/fuzz*.c)
+decides what is a finding, a case, and what to minimize.
+
+An iteration is fully described by (seed, iteration, threads, ops): thread t's
+operations are drawn from iteration_rng(seed, iteration, t); each operation is
+a name and a 32-bit argument seed, and its arguments come from
+OpRng(argument seed) alone, so an operation keeps its arguments when
+the operations around it are removed (minimization) and a sequence written out
+as "name:argseed ..." replays exactly.
+
+Modes: the default draws random iterations; --sequences FILE runs explicit
+candidate sequences (replay, minimization); --plan-only writes the plans of
+iterations without running them; --list MODULE names the fuzzable entries of a
+module (readiness). The target file format and the results file are
+documented in scenarios/fuzz_targets/README.md.
+"""
+
+# Imports cost a lot under TSan (inspect, argparse and re together take over a
+# second): the modules only some paths need are imported where they are used.
+import faulthandler
+import functools
+import gc
+import hashlib
+import importlib
+import importlib.util
+import itertools
+import os
+import random
+import sys
+import threading
+import time
+import types
+
+RESULTS_FORMAT = "ftstress-fuzz 1"
+EXIT_TARGET_ERROR = 3
+PROGRESS_SECONDS = 0.5
+MASK64 = (1 << 64) - 1
+DEFAULT_OPS = 16
+DEFAULT_OPS_LINEARIZABLE = 6
+# Operation applications one linearizability check may spend before it gives
+# up as undecided (an undecided check is counted, never a finding).
+LINEARIZABILITY_STEPS = 4000
+OP_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+
+# RuntimeError messages Python raises by design when a container changes under
+# an iteration: normal under concurrency, in every mode.
+ITERATION_MESSAGES = ("changed size during iteration", "mutated during iteration",
+                      "modified during iteration", "changed during iteration")
+
+# Automatic mode: what random arguments legitimately provoke.
+AUTO_EXPECTED = (TypeError, ValueError, LookupError, AttributeError, ArithmeticError,
+                 StopIteration, NotImplementedError, EOFError, BufferError, OSError,
+                 MemoryError, RecursionError, UnicodeError)
+# Exceptions that are findings even when the same operation raises them alone.
+ALWAYS_FINDINGS = (SystemError,)
+
+# Methods never called in automatic mode: they end the object, block, or
+# re-initialise it behind the interpreter's back.
+AUTO_DENY = {"close", "detach", "wait", "wait_for", "join", "acquire", "serve_forever",
+             "shutdown", "kill", "terminate", "sleep", "run", "fileno", "mro",
+             "__init__", "__new__", "__del__", "__setstate__", "__init_subclass__",
+             "__subclasshook__", "__class_getitem__", "__reduce__", "__reduce_ex__",
+             "__getstate__", "__exit__", "__enter__", "__aexit__", "__aenter__",
+             "__dir__", "__format__", "__getattribute__", "__setattr__", "__delattr__",
+             "__class__", "__next__", "__await__"}
+# Blocking calls on queue-like types.
+AUTO_DENY_QUEUE = {"get", "put", "join", "task_done"}
+AUTO_DUNDERS = {"__len__", "__getitem__", "__setitem__", "__delitem__", "__contains__",
+                "__repr__", "__iadd__", "__imul__", "__reversed__", "__copy__", "__sizeof__",
+                "__eq__", "__bool__", "__hash__", "__ior__", "__iand__", "__isub__"}
+# Modules whose functions act on the process or the system, not on objects.
+DENY_MODULES = {"os", "sys", "shutil", "subprocess", "signal", "socket", "multiprocessing",
+                "threading", "_thread", "asyncio", "ctypes", "gc", "faulthandler", "tkinter",
+                "webbrowser", "builtins", "posix", "pty", "tty", "resource", "atexit",
+                "concurrent", "select", "selectors", "mmap", "tempfile", "pdb", "code"}
+DENY_FUNCTIONS = {"exit", "abort", "kill", "system", "fork", "remove", "unlink", "rmtree",
+                  "chdir", "setrecursionlimit", "settrace", "setprofile", "input", "breakpoint",
+                  "sleep", "wait", "interact", "main", "test", "help"}
+# Arguments tried, in order, for a class that needs some (automatic mode).
+FACTORY_ARGS = [(), ("b",), ("i",), ([],), ({},), (0,), (1,), ("",), (b"",), ([1, 2, 3],),
+                ("abc",), (b"abc",), (1, 2), (None,)]
+
+
+class TargetError(Exception):
+    """A target the harness cannot fuzz; the message names the file and line."""
+
+
+class Results:
+    """The results file: tab-separated lines, appended and flushed as they come,
+    so a crash loses nothing but the line being written. Fields escape
+    backslash, tab and newline as \\\\, \\t and \\n."""
+
+    def __init__(self, path):
+        self.file = open(path, "a", encoding="utf-8", errors="backslashreplace")
+
+    def line(self, *fields):
+        text = "\t".join(str(f).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+                         .replace("\r", "\\r") for f in fields)
+        self.file.write(text + "\n")
+        self.file.flush()
+
+
+def line_of(path, name):
+    """The line of path that assigns name at module level, else 1."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for number, text in enumerate(f, 1):
+                rest = text[len(name):].lstrip() if text.startswith(name) else ""
+                if rest[:1] in ("=", ":"):
+                    return number
+    except OSError:
+        pass
+    return 1
+
+
+def where(exc, path):
+    """file:line of the innermost traceback frame inside the target file."""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return f"{exc.filename}:{exc.lineno}"
+    import traceback
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename == path:
+            return f"{frame.filename}:{frame.lineno}"
+    return f"{path}:1"
+
+
+def short_repr(value, limit=120):
+    try:
+        text = repr(value)
+    except Exception as exc:  # a broken __repr__ is the target's business
+        text = f"<repr raised {type(exc).__name__}>"
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def iteration_rng(seed, iteration, tid):
+    """The RNG that draws thread tid's operations in an iteration (documented in
+    scenarios/fuzz_targets/README.md: the same formula replays a case)."""
+    x = (seed * 0x9E3779B97F4A7C15 + (iteration + 1) * 0xBF58476D1CE4E5B9
+         + (tid + 1) * 0x94D049BB133111EB) & MASK64
+    return random.Random(x)
+
+
+class OpRng(random.Random):
+    """The RNG an operation gets: a random.Random whose core is a 64-bit LCG seeded
+    from the operation's argument seed. Seeding the Mersenne Twister costs about
+    100 us under TSan, more than most operations; this one costs a few. The
+    common draws are overridden; everything else (shuffle, sample, uniform, ...)
+    comes from random.Random on top of random() and getrandbits()."""
+
+    def __init__(self, x=0):
+        self._s = (x * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & MASK64
+        self.gauss_next = None
+
+    def seed(self, a=None, version=2):
+        self.__init__(hash(a))
+
+    def getstate(self):
+        return self._s
+
+    def setstate(self, state):
+        self._s = state
+
+    def random(self):
+        s = self._s = (self._s * 6364136223846793005 + 1442695040888963407) & MASK64
+        return (s >> 11) * (1.0 / 9007199254740992.0)
+
+    def getrandbits(self, k):
+        if k <= 53:
+            s = self._s = (self._s * 6364136223846793005 + 1442695040888963407) & MASK64
+            return (s >> 11) >> (53 - k)
+        return int.from_bytes(self.randbytes((k + 7) // 8)) >> ((-k) % 8)
+
+    def randbytes(self, n):
+        s = self._s = (self._s * 6364136223846793005 + 1442695040888963407) & MASK64
+        return hashlib.shake_128(s.to_bytes(8)).digest(n)
+
+    def randrange(self, start, stop=None, step=1):
+        if stop is None:
+            start, stop = 0, start
+        if step == 0:
+            raise ValueError("zero step for randrange()")
+        width = (stop - start + step - (1 if step > 0 else -1)) // step
+        if width <= 0:
+            raise ValueError(f"empty range in randrange({start}, {stop}, {step})")
+        s = self._s = (self._s * 6364136223846793005 + 1442695040888963407) & MASK64
+        return start + step * ((s >> 11) % width)
+
+    def randint(self, a, b):
+        return self.randrange(a, b + 1)
+
+    def choice(self, seq):
+        if not len(seq):
+            raise IndexError("Cannot choose from an empty sequence")
+        s = self._s = (self._s * 6364136223846793005 + 1442695040888963407) & MASK64
+        return seq[(s >> 11) % len(seq)]
+
+
+def uses_argument(fn, index):
+    """False when fn's code never reads its parameter number index, so no RNG needs
+    seeding for it (seeding costs more than most operations under TSan)."""
+    code = getattr(fn, "__code__", None)
+    if code is None or index >= code.co_argcount:
+        return True
+    import dis
+    name = code.co_varnames[index]
+    try:
+        for ins in dis.get_instructions(code):
+            if ins.opname.startswith("LOAD_") and ins.argval == name:
+                return True
+            if isinstance(ins.argval, tuple) and name in ins.argval:
+                return True
+            if ins.opname in ("LOAD_CLOSURE", "MAKE_CELL") and ins.argval == name:
+                return True
+    except Exception:
+        return True
+    return name in code.co_cellvars
+
+
+class Op:
+    """One operation: a name, how to bind it to an object and an argument seed
+    into a zero-argument call, and which exceptions it may raise."""
+
+    __slots__ = ("name", "fn", "expected", "needs_rng", "bind")
+
+    def __init__(self, name, fn, expected, bind=None):
+        self.name = name
+        self.fn = fn
+        self.expected = tuple(expected)
+        self.needs_rng = uses_argument(fn, 1) if bind is None else True
+        self.bind = bind or self.bind_file
+
+    def bind_file(self, obj, argseed):
+        rng = OpRng(argseed) if self.needs_rng else None
+        return functools.partial(self.fn, obj, rng)
+
+
+# ---------------------------------------------------------------------------
+# Targets
+
+
+class Target:
+    def __init__(self, name, mode, factory, ops):
+        self.name = name
+        self.mode = mode            # "file", "auto" or "function"
+        self.path = None            # the target file, in file mode
+        self.factory = factory
+        self.ops = ops              # list of Op
+        self.by_name = {op.name: op for op in ops}
+        self.invariant = None
+        self.linearizable = False
+        self.sequential_model = None
+        self.observe = None
+        self.default_ops = DEFAULT_OPS
+        self.expected_all = ()
+
+    def is_normal(self, op, exc):
+        """Whether exc is an outcome op may have, not a finding by itself."""
+        if isinstance(exc, RuntimeError) and any(m in str(exc) for m in ITERATION_MESSAGES):
+            return True
+        if op.expected and isinstance(exc, op.expected):
+            return True
+        if self.expected_all and isinstance(exc, self.expected_all):
+            return True
+        return False
+
+
+def exception_types(value, what, path, lineno):
+    items = value if isinstance(value, (tuple, list)) else (value,)
+    for item in items:
+        if not (isinstance(item, type) and issubclass(item, BaseException)):
+            raise TargetError(f"{path}:{lineno}: {what} must be exception classes, "
+                              f"not {short_repr(item)}")
+    return tuple(items)
+
+
+def load_file_target(path):
+    if not os.path.isfile(path):
+        raise TargetError(f"{path}:1: no such target file")
+    name = os.path.splitext(os.path.basename(path))[0]
+    spec = importlib.util.spec_from_file_location(f"ftstress_fuzz_target_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # pickle and dataclasses look targets up here
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as exc:
+        raise TargetError(f"{exc.filename}:{exc.lineno}: does not import: {exc.msg}") from None
+    except BaseException as exc:
+        raise TargetError(f"{where(exc, path)}: does not import: "
+                          f"{type(exc).__name__}: {exc}") from None
+
+    factory = getattr(module, "factory", None)
+    if not callable(factory):
+        raise TargetError(f"{path}:1: declares no factory() function")
+
+    expected_all = ()
+    expected_by_op = {}
+    declared = getattr(module, "EXPECTED", ())
+    exp_line = line_of(path, "EXPECTED")
+    if isinstance(declared, dict):
+        for k, v in declared.items():
+            expected_by_op[k] = exception_types(v, f"EXPECTED[{k!r}]", path, exp_line)
+    else:
+        expected_all = exception_types(declared, "EXPECTED", path, exp_line)
+
+    ops = []
+    table = getattr(module, "OPERATIONS", None)
+    ops_line = line_of(path, "OPERATIONS")
+    if table is not None:
+        if isinstance(table, dict):
+            entries = list(table.items())
+        elif isinstance(table, (list, tuple)):
+            entries = []
+            for fn in table:
+                entries.append((getattr(fn, "__name__", "?").removeprefix("op_"), fn))
+        else:
+            raise TargetError(f"{path}:{ops_line}: OPERATIONS must be a dict or a list")
+        for op_name, value in entries:
+            fn, exp = value, ()
+            if isinstance(value, tuple):
+                if not value:
+                    raise TargetError(f"{path}:{ops_line}: OPERATIONS[{op_name!r}] is empty")
+                fn = value[0]
+                exp = exception_types(value[1:], f"OPERATIONS[{op_name!r}][1:]", path, ops_line)
+            if not callable(fn):
+                raise TargetError(f"{path}:{ops_line}: OPERATIONS[{op_name!r}] is not callable "
+                                  "(want fn(obj, rng) or (fn, ExceptionType, ...))")
+            ops.append((str(op_name), fn, exp))
+    else:
+        found = []
+        for attr, fn in vars(module).items():
+            if attr.startswith("op_") and isinstance(fn, types.FunctionType):
+                found.append((fn.__code__.co_firstlineno, attr[3:], fn))
+        for _, op_name, fn in sorted(found):
+            ops.append((op_name, fn, ()))
+    if not ops:
+        raise TargetError(f"{path}:1: declares no operations "
+                          "(OPERATIONS = {name: fn(obj, rng), ...} or op_NAME(obj, rng) functions)")
+    result = []
+    for op_name, fn, exp in ops:
+        if not op_name or not set(op_name) <= OP_NAME_CHARS:
+            raise TargetError(f"{path}:{ops_line}: operation name {op_name!r} may only hold "
+                              "letters, digits, '_', '.' and '-'")
+        result.append(Op(op_name, fn, exp + expected_by_op.get(op_name, ()) +
+                         expected_by_op.get("op_" + op_name, ())))
+    names = [op.name for op in result]
+    if len(set(names)) != len(names):
+        raise TargetError(f"{path}:{ops_line}: operation names must be unique")
+
+    target = Target(name, "file", factory, result)
+    target.path = path
+    target.expected_all = expected_all
+    inv = getattr(module, "invariant", None)
+    target.invariant = inv if callable(inv) else None
+    target.linearizable = bool(getattr(module, "LINEARIZABLE", False))
+    model = getattr(module, "sequential_model", None)
+    target.sequential_model = model if callable(model) else None
+    obs = getattr(module, "observe", None)
+    target.observe = obs if callable(obs) else None
+    default = getattr(module, "OPS_PER_THREAD", None)
+    if isinstance(default, int) and default > 0:
+        target.default_ops = default
+    elif target.linearizable:
+        target.default_ops = DEFAULT_OPS_LINEARIZABLE
+    return target
+
+
+# --- automatic mode -----------------------------------------------------------
+
+BOUNDARY_INTS = (0, 1, -1, 2, 7, 255, 256, -256, 2**31 - 1, -2**31, 2**63 - 1, -2**63,
+                 2**64, sys.maxsize)
+FLOATS = (0.0, -0.0, 0.5, -1.5, 1e300, float("inf"), float("-inf"), float("nan"))
+STRINGS = ("", "a", "abc", "\u00e9t\u00e9", "\x00", "key", "\n", "a,b;c")
+
+
+class Same:
+    """Marker: the argument is the shared object itself."""
+
+
+class Fresh:
+    """Marker: the argument is a fresh object of the target's type."""
+
+
+# Methods whose integer argument is a size or a repeat count: a boundary int
+# there makes them allocate gigabytes (d *= 2**31 - 1), a slow input, not a
+# concurrency bug. They get small ints only.
+SIZE_METHODS = {"__imul__", "__mul__", "__rmul__", "zfill", "ljust", "rjust", "center",
+                "expandtabs", "repeat", "__ilshift__", "__lshift__", "__pow__", "__ipow__",
+                "resize"}
+
+
+def gen_value(rng, depth=0, small=False):
+    r = rng.random()
+    if r < 0.26 or (small and r < 0.39):
+        return rng.randrange(0, 9)
+    if r < 0.34:
+        return rng.choice(BOUNDARY_INTS)
+    if r < 0.39:
+        return -rng.randrange(1, 9)
+    if r < 0.44:
+        return rng.choice(FLOATS)
+    if r < 0.56:
+        return rng.choice(STRINGS) if rng.random() < 0.6 else "x" * rng.randrange(64)
+    if r < 0.66:
+        return rng.randbytes(rng.randrange(0, 48))
+    if r < 0.72:
+        return None
+    if depth < 1:
+        if r < 0.78:
+            return [gen_value(rng, depth + 1) for _ in range(rng.randrange(4))]
+        if r < 0.82:
+            return tuple(gen_value(rng, depth + 1) for _ in range(rng.randrange(4)))
+        if r < 0.86:
+            return {rng.randrange(8): gen_value(rng, depth + 1) for _ in range(rng.randrange(3))}
+    if r < 0.94:
+        return Same
+    return Fresh
+
+
+def arity(fn):
+    """(fewest, most) positional arguments fn takes, guessing when unknown."""
+    import inspect
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return 0, 2
+    low = high = 0
+    for p in sig.parameters.values():
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            high += 1
+            if p.default is p.empty:
+                low += 1
+        elif p.kind == p.VAR_POSITIONAL:
+            high += 2
+        elif p.kind == p.KEYWORD_ONLY and p.default is p.empty:
+            return low, -1  # needs a keyword we cannot guess: skip it
+    return low, min(high, 3)
+
+
+def auto_iterate(obj):
+    n = 0
+    for _ in itertools.islice(iter(obj), 256):
+        n += 1
+    return n
+
+
+class AutoOp(Op):
+    """An operation of automatic mode: a method of the object with random arguments."""
+
+    __slots__ = ("low", "high", "factory", "kind")
+
+    def __init__(self, name, kind, low, high, factory):
+        self.kind = kind        # "method", "attr" or "iterate"
+        self.low, self.high = low, high
+        self.factory = factory
+        super().__init__(name, None, (), bind=self.bind_auto)
+        self.needs_rng = high > 0
+
+    def bind_auto(self, obj, argseed):
+        if self.kind == "attr":
+            return functools.partial(getattr, obj, self.name[len("get."):])
+        if self.kind == "iterate":
+            return functools.partial(auto_iterate, obj)
+        method = getattr(obj, self.name)
+        if not self.needs_rng:
+            return method
+        rng = OpRng(argseed)
+        args = []
+        small = self.name in SIZE_METHODS
+        for _ in range(rng.randint(self.low, self.high)):
+            v = gen_value(rng, small=small)
+            if v is Same:
+                v = obj
+            elif v is Fresh:
+                try:
+                    v = self.factory()
+                except Exception:
+                    v = None
+            args.append(v)
+        return functools.partial(method, *args)
+
+
+def make_factory(fn):
+    """A zero-argument factory for fn: fn itself, or fn with the first arguments
+    of FACTORY_ARGS it accepts. Raises TargetError when none fit."""
+    last = None
+    for args in FACTORY_ARGS:
+        try:
+            fn(*args)
+        except Exception as exc:
+            last = exc
+            continue
+        return (lambda: fn(*args)) if args else fn
+    raise TargetError(f"factory {getattr(fn, '__name__', fn)!r} needs arguments ftstress cannot "
+                      f"guess ({type(last).__name__}: {last})")
+
+
+def discover_ops(sample, factory):
+    queue_like = "queue" in type(sample).__name__.lower()
+    ops = []
+    for attr in sorted(dir(sample)):
+        if attr in AUTO_DENY or (queue_like and attr in AUTO_DENY_QUEUE):
+            continue
+        if attr.startswith("_") and attr not in AUTO_DUNDERS:
+            continue
+        try:
+            value = getattr(sample, attr)
+        except Exception:
+            continue
+        if callable(value):
+            low, high = arity(value)
+            if high < 0:
+                continue
+            ops.append(AutoOp(attr, "method", low, high, factory))
+        elif not attr.startswith("_"):
+            ops.append(AutoOp("get." + attr, "attr", 0, 0, factory))
+    try:
+        iter(sample)
+        ops.append(AutoOp("iterate", "iterate", 0, 0, factory))
+    except TypeError:
+        pass
+    return ops
+
+
+class Pool:
+    """Function mode's shared object: containers other threads mutate while the
+    function under test reads them."""
+
+    def __init__(self):
+        self.list = [1, "a", 2.5, None]
+        self.dict = {"a": 1, "b": [1, 2], 3: "c"}
+        self.bytes = bytearray(b"abcdef")
+        self.set = {1, 2, "x"}
+
+
+def pool_arg(rng, pool):
+    r = rng.random()
+    if r < 0.45:
+        return rng.choice((pool.list, pool.dict, pool.bytes, pool.set))
+    v = gen_value(rng)
+    return pool if v is Same else None if v is Fresh else v
+
+
+def function_ops(fn):
+    low, high = arity(fn)
+    if high < 0:
+        low, high = 0, 0
+    high = max(high, low, 1)
+
+    def bind_call(pool, argseed):
+        rng = OpRng(argseed)
+        args = [pool_arg(rng, pool) for _ in range(rng.randint(low, high))]
+        return functools.partial(fn, *args)
+
+    def mutate(name, action):
+        def bind(pool, argseed):
+            rng = OpRng(argseed)
+            return functools.partial(action, pool, rng.randrange(16), gen_value(rng, 1))
+        return Op(name, None, (LookupError, TypeError, ValueError), bind=bind)
+
+    def list_append(p, n, v): p.list.append(v if n % 3 else p.dict)
+    def list_pop(p, n, v): return p.list.pop() if p.list else None
+    def list_setitem(p, n, v):
+        if p.list:
+            p.list[n % len(p.list)] = v
+    def dict_set(p, n, v): p.dict[n] = v
+    def dict_pop(p, n, v): return p.dict.pop(n, None)
+    def dict_clear(p, n, v):
+        if n == 0:
+            p.dict.clear()
+    def bytes_extend(p, n, v): p.bytes.extend(b"xyz"[: n % 4])
+    def bytes_del(p, n, v): del p.bytes[: n % 4]
+    def set_add(p, n, v): p.set.add(n)
+    def set_discard(p, n, v): p.set.discard(n)
+
+    call = Op("call", None, AUTO_EXPECTED, bind=bind_call)
+    ops = [call, call, call]  # the call is drawn as often as all mutations together
+    for name, action in (("list.append", list_append), ("list.pop", list_pop),
+                         ("list.setitem", list_setitem), ("dict.set", dict_set),
+                         ("dict.pop", dict_pop), ("dict.clear", dict_clear),
+                         ("bytes.extend", bytes_extend), ("bytes.del", bytes_del),
+                         ("set.add", set_add), ("set.discard", set_discard)):
+        ops.append(mutate(name, action))
+    return ops
+
+
+def resolve(spec):
+    module_name, _, attr_path = spec.partition(":")
+    if not module_name or not attr_path:
+        raise TargetError(f"{spec}: want module:factory, e.g. collections:deque")
+    if module_name.split(".")[0] in DENY_MODULES:
+        raise TargetError(f"{spec}: refusing to fuzz module {module_name}: its functions act "
+                          "on the process or the system")
+    try:
+        module = importlib.import_module(module_name)
+    except BaseException as exc:
+        raise TargetError(f"{spec}: cannot import module {module_name}: "
+                          f"{type(exc).__name__}: {exc}") from None
+    obj = module
+    for part in attr_path.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            raise TargetError(f"{spec}: module {module_name} has no attribute "
+                              f"{attr_path!r}") from None
+    return module, obj
+
+
+def load_auto_target(spec):
+    _, fn = resolve(spec)
+    if not callable(fn):
+        raise TargetError(f"{spec}: {spec} is not callable")
+    name = getattr(fn, "__name__", "")
+    if name in DENY_FUNCTIONS:
+        raise TargetError(f"{spec}: refusing to call {name}: it acts on the process or the system")
+    is_class = isinstance(fn, type)
+    if is_class and issubclass(fn, BaseException):
+        raise TargetError(f"{spec}: {spec} is an exception class, nothing to fuzz")
+    try:
+        factory = make_factory(fn)
+    except TargetError as exc:
+        if is_class:
+            raise TargetError(f"{spec}: {exc}") from None
+        factory = None
+    if factory is not None:
+        sample = factory()
+        if is_class or not isinstance(sample, (int, float, str, bytes, bool, type(None), tuple)):
+            ops = discover_ops(sample, factory)
+            if ops:
+                target = Target(spec, "auto", factory, ops)
+                target.expected_all = AUTO_EXPECTED
+                return target
+            if is_class:
+                raise TargetError(f"{spec}: {spec}() has no public methods to call")
+    # A function: call it concurrently on shared containers others mutate.
+    target = Target(spec, "function", Pool, function_ops(fn))
+    target.expected_all = AUTO_EXPECTED
+    return target
+
+
+def load_target(spec):
+    if spec.endswith(".py") or os.path.sep in spec or os.path.isfile(spec):
+        return load_file_target(os.path.abspath(spec) if os.path.isfile(spec) else spec)
+    return load_auto_target(spec)
+
+
+def list_module(results, module_name):
+    """The readiness entries of a module: its public classes and functions."""
+    if module_name.split(".")[0] in DENY_MODULES:
+        raise TargetError(f"{module_name}:*: refusing to fuzz module {module_name}: its "
+                          "functions act on the process or the system")
+    try:
+        module = importlib.import_module(module_name)
+    except BaseException as exc:
+        raise TargetError(f"{module_name}:*: cannot import module {module_name}: "
+                          f"{type(exc).__name__}: {exc}") from None
+    import inspect
+    public = getattr(module, "__all__", None)
+    names = sorted(public) if isinstance(public, (list, tuple)) else sorted(
+        n for n in vars(module) if not n.startswith("_"))
+    for name in names:
+        value = getattr(module, name, None)
+        if not callable(value) or name in DENY_FUNCTIONS:
+            continue
+        if inspect.ismodule(value):
+            continue
+        if isinstance(value, type):
+            if issubclass(value, BaseException) or inspect.isabstract(value):
+                continue
+            kind = "class"
+        else:
+            kind = "function"
+        owner = getattr(value, "__module__", module_name) or module_name
+        if public is None and owner.lstrip("_") != module_name.lstrip("_") and \
+                not owner.startswith(module_name):
+            continue  # imported from elsewhere (typing helpers, other modules)
+        results.line("entry", name, kind)
+
+
+# ---------------------------------------------------------------------------
+# Running
+
+
+class Outcome:
+    """What one operation gave: its value or exception and, in linearizability
+    mode, when it ran (perf_counter_ns before and after the call)."""
+
+    __slots__ = ("value", "exc", "start", "end")
+
+    def __init__(self, value=None, exc=None, start=0, end=0):
+        self.value = value
+        self.exc = exc
+        self.start = start
+        self.end = end
+
+    def same(self, other):
+        if self.exc is not None or other.exc is not None:
+            return type(self.exc) is type(other.exc)
+        a, b = self.value, other.value
+        try:
+            if a is b or bool(a == b):
+                return True
+        except Exception:
+            pass
+        return short_repr(a, 10000) == short_repr(b, 10000)
+
+    def text(self):
+        if self.exc is not None:
+            return f"raised {type(self.exc).__name__}"
+        return short_repr(self.value, 60)
+
+
+def reraise(exc):
+    raise exc
+
+
+def run_plan_alone(target, plan, upto):
+    """Runs plan[0..upto] alone on a fresh object; the type of the exception
+    plan[upto] raises, or None."""
+    obj = target.factory()
+    for k, (op, argseed) in enumerate(plan[: upto + 1]):
+        try:
+            op.bind(obj, argseed)()
+        except BaseException as exc:
+            if k == upto:
+                return type(exc)
+    return None
+
+
+class Linearizer:
+    """Searches for a sequential order of the threads' operations, consistent
+    with each thread's program order, that gives every result they observed
+    (and, with observe(), the final state).
+
+    Real time counts too (this is linearizability proper): an operation that
+    ended before another began must come first, which also prunes the search
+    to the orders that overlapping calls allow.
+
+    Depth-first over interleavings. A state is never copied (deepcopy of some
+    objects returns the object itself, an lru_cache wrapper for one): the
+    current path's state is extended in place, and a sibling branch rebuilds
+    its state by replaying its prefix on a fresh object. An operation that
+    raised an iteration RuntimeError ("changed size during iteration") is
+    documented behaviour under concurrent mutation, so its result is not
+    compared."""
+
+    class Undecided(Exception):
+        pass
+
+    def __init__(self, target):
+        self.target = target
+        self.fresh = target.sequential_model or target.factory
+
+    @staticmethod
+    def apply(state, op, argseed):
+        try:
+            return Outcome(op.bind(state, argseed)())
+        except BaseException as exc:
+            return Outcome(exc=exc)
+
+    def check(self, plans, outcomes, final):
+        """True if explained, False if not, None if undecided."""
+        self.plans, self.outcomes, self.final = plans, outcomes, final
+        self.steps = LINEARIZABILITY_STEPS
+        self.total = sum(len(p) for p in plans)
+        try:
+            return self.search([], [0] * len(plans), self.fresh())
+        except Linearizer.Undecided:
+            return None
+
+    def spend(self, n):
+        self.steps -= n
+        if self.steps < 0:
+            raise Linearizer.Undecided()
+
+    def rebuild(self, order):
+        self.spend(len(order) + 1)
+        state = self.fresh()
+        seen = [0] * len(self.plans)
+        for t in order:
+            self.apply(state, *self.plans[t][seen[t]])
+            seen[t] += 1
+        return state
+
+    def matches(self, got, want):
+        exc = want.exc
+        if isinstance(exc, RuntimeError) and any(m in str(exc) for m in ITERATION_MESSAGES):
+            return True
+        return got.same(want)
+
+    def search(self, order, pos, state):
+        if len(order) == self.total:
+            if self.target.observe is None or self.final is None:
+                return True
+            return Outcome(self.target.observe(state)).same(self.final)
+        # The next operation may be any thread's next one that began before
+        # every other thread's next one ended.
+        first_end = min(self.outcomes[u][pos[u]].end for u, plan in enumerate(self.plans)
+                        if pos[u] < len(plan))
+        for t, plan in enumerate(self.plans):
+            k = pos[t]
+            if k == len(plan) or self.outcomes[t][k].start > first_end:
+                continue
+            if state is None:
+                state = self.rebuild(order)
+            self.spend(1)
+            op, argseed = plan[k]
+            got = self.apply(state, op, argseed)
+            if self.matches(got, self.outcomes[t][k]):
+                pos[t] += 1
+                order.append(t)
+                found = self.search(order, pos, state)
+                order.pop()
+                pos[t] -= 1
+                if found:
+                    return True
+            state = None  # used up by this branch
+        return False
+
+
+class Fuzzer:
+    def __init__(self, args, target, results):
+        self.args = args
+        self.target = target
+        self.results = results
+        self.threads = args.threads
+        self.nops = args.ops or target.default_ops
+        self.started = time.monotonic()
+        self.deadline = self.started + args.time_budget if args.time_budget > 0 else None
+        self.iterations = 0
+        self.ops_done = 0
+        self.seen_outcomes = set()
+        self.reported = set()
+        self.lin = Linearizer(target) if target.linearizable else None
+        self.lin_checked = 0
+        self.lin_undecided = 0
+        self.tsan_log = self.find_tsan_log()
+        self.tsan_size = self.log_size()
+        self.last_progress = self.started
+        # Per-thread work: the plan [(op, argseed)] and where results go.
+        self.jobs = [None] * self.threads
+        self.outs = [None] * self.threads
+        self.obj = None
+        self.stop = False
+        self.go = [threading.Lock() for _ in range(self.threads)]
+        self.done = [threading.Lock() for _ in range(self.threads)]
+        for lock in self.go + self.done:
+            lock.acquire()
+        self.pool = [threading.Thread(target=self.worker, args=(t,), name=f"fuzz-{t}", daemon=True)
+                     for t in range(self.threads)]
+        for th in self.pool:
+            th.start()
+
+    # --- TSan's log: which iteration made it grow
+    @staticmethod
+    def find_tsan_log():
+        for word in os.environ.get("TSAN_OPTIONS", "").split():
+            if word.startswith("log_path="):
+                return f"{word[len('log_path='):]}.{os.getpid()}"
+        return None
+
+    def log_size(self):
+        if self.tsan_log is None:
+            return 0
+        try:
+            return os.stat(self.tsan_log).st_size
+        except OSError:
+            return 0
+
+    # --- workers
+    def worker(self, tid):
+        go, done = self.go[tid], self.done[tid]
+        while True:
+            go.acquire()
+            if self.stop:
+                done.release()
+                return
+            plan = self.jobs[tid]
+            obj = self.obj
+            outs = self.outs[tid]
+            record = self.lin is not None
+            calls = []
+            for op, argseed in plan:
+                try:
+                    calls.append(op.bind(obj, argseed))
+                except BaseException as exc:  # binding ran target code: its exception is a result
+                    calls.append(functools.partial(reraise, exc))
+            if record:
+                clock = time.perf_counter_ns
+                for k, call in enumerate(calls):
+                    start = clock()
+                    try:
+                        value = call()
+                        outs[k] = Outcome(value, None, start, clock())
+                    except BaseException as exc:
+                        outs[k] = Outcome(None, exc, start, clock())
+            else:
+                for k, call in enumerate(calls):
+                    try:
+                        call()
+                    except BaseException as exc:
+                        outs[k] = Outcome(exc=exc)
+            done.release()
+
+    def run_iteration(self, label, plans):
+        """Runs one iteration of plans (one list per thread) on a fresh object;
+        returns (object, outcomes per thread)."""
+        self.results.line("iter", label)
+        obj = self.target.factory()
+        self.obj = obj
+        outs = []
+        for t in range(self.threads):
+            plan = plans[t] if t < len(plans) else []
+            self.jobs[t] = plan
+            out = [None] * len(plan)
+            self.outs[t] = out
+            outs.append(out)
+        for lock in self.go:
+            lock.release()
+        for lock in self.done:
+            lock.acquire()
+        self.obj = None
+        self.iterations += 1
+        self.ops_done += sum(len(p) for p in plans)
+        return obj, outs
+
+    def shutdown(self):
+        self.stop = True
+        for lock in self.go:
+            lock.release()
+        for lock in self.done:
+            lock.acquire(timeout=10)
+
+    # --- checks
+    def wanted(self, kind, detail):
+        """Whether a finding matches --stop-when: "any", "tsan:F1,F2" (a TSan
+        report naming every function Fi), "exception:OP:TYPE", "invariant",
+        "linearizability" or "none"."""
+        want = self.args.stop_when
+        if want == "any":
+            return True
+        if want == "none":
+            return False
+        if kind == "tsan":
+            if not want.startswith("tsan:"):
+                return False
+            names = [n for n in want[len("tsan:"):].split(",") if n]
+            # All of them in one report (the chunk may hold several).
+            for report in detail.split("WARNING: ThreadSanitizer:"):
+                if all(f" {n} " in report for n in names):
+                    return True
+            return False
+        return want == kind or want == f"{kind}:{detail}"
+
+    def log_text(self, begin, end):
+        try:
+            with open(self.tsan_log, "rb") as f:
+                f.seek(begin)
+                return f.read(end - begin).decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def examine(self, label, plans, obj, outs):
+        """Writes what iteration label showed; returns (found, wanted): whether
+        it showed a finding, and one --stop-when asks for."""
+        found = wanted = False
+        size = self.log_size()
+        if size > self.tsan_size:
+            self.results.line("tsan", label, self.tsan_size, size, f"{self.elapsed():.3f}")
+            if self.args.stop_when not in ("any", "none"):
+                wanted = self.wanted("tsan", self.log_text(self.tsan_size, size))
+            else:
+                wanted = self.wanted("tsan", "")
+            self.tsan_size = size
+            found = True
+        new_outcome = False
+        for t, out in enumerate(outs):
+            for k, o in enumerate(out):
+                if o is None or o.exc is None:
+                    continue
+                op = plans[t][k][0] if k < len(plans[t]) else None
+                exc = o.exc
+                if op is None:
+                    continue
+                if self.target.is_normal(op, exc) and not isinstance(exc, ALWAYS_FINDINGS) and \
+                        not (self.target.mode == "file" and isinstance(exc, SystemError)):
+                    key = (op.name, type(exc).__name__)
+                    if key not in self.seen_outcomes:
+                        self.seen_outcomes.add(key)
+                        self.results.line("outcome", label, op.name, type(exc).__name__)
+                        new_outcome = True
+                    continue
+                alone = None
+                if self.target.mode != "file" and not isinstance(exc, ALWAYS_FINDINGS):
+                    alone = run_plan_alone(self.target, plans[t], k)
+                    if alone is type(exc):
+                        continue  # the thread's own program raises it: the input's doing
+                import traceback
+                tb = "".join(traceback.format_exception(exc)[-12:])
+                self.results.line("finding", label, "exception", t, k, op.name,
+                                  f"{type(exc).__name__}: {short_repr(str(exc), 200)}", tb)
+                found = True
+                wanted |= self.wanted("exception", f"{op.name}:{type(exc).__name__}")
+        if self.target.invariant is not None:
+            verdict, message = True, ""
+            try:
+                verdict = self.target.invariant(obj)
+            except BaseException as exc:
+                verdict, message = False, f"{type(exc).__name__}: {exc}"
+            if verdict is False:
+                self.results.line("finding", label, "invariant", -1, -1, "-",
+                                  message or "invariant() returned False",
+                                  f"object after the iteration: {short_repr(obj, 400)}")
+                found = True
+                wanted |= self.wanted("invariant", "")
+        if self.lin is not None and all(o is not None for out in outs for o in out):
+            final = None
+            if self.target.observe is not None:
+                try:
+                    final = Outcome(self.target.observe(obj))
+                except BaseException as exc:
+                    final = Outcome(exc=exc)
+            verdict = self.lin.check(plans, outs, final)
+            self.lin_checked += 1
+            if verdict is None:
+                self.lin_undecided += 1
+            elif verdict is False:
+                lines = []
+                for t, plan in enumerate(plans):
+                    steps = ", ".join(f"{op.name}:{argseed} -> {outs[t][k].text()}"
+                                      for k, (op, argseed) in enumerate(plan))
+                    lines.append(f"thread {t}: {steps}")
+                if final is not None:
+                    lines.append(f"final state: {final.text()}")
+                self.results.line("finding", label, "linearizability", -1, -1, "-",
+                                  "no sequential order explains these results", "\n".join(lines))
+                found = True
+                wanted |= self.wanted("linearizability", "")
+        if found or new_outcome:
+            self.write_plans(label, plans)
+        return found, wanted
+
+    def write_plans(self, label, plans):
+        for t, plan in enumerate(plans):
+            self.results.line("plan", label, t, " ".join(f"{op.name}:{s}" for op, s in plan))
+
+    def elapsed(self):
+        return time.monotonic() - self.started
+
+    def progress(self, force=False):
+        now = time.monotonic()
+        if force or now - self.last_progress >= PROGRESS_SECONDS:
+            self.results.line("progress", self.iterations, self.ops_done, f"{now - self.started:.3f}",
+                              self.lin_checked, self.lin_undecided)
+            self.last_progress = now
+
+    def out_of_time(self):
+        return self.deadline is not None and time.monotonic() >= self.deadline
+
+    # --- modes
+    def random_plan(self, iteration, tid):
+        rng = iteration_rng(self.args.seed, iteration, tid)
+        ops = self.target.ops
+        n = len(ops)
+        return [(ops[rng.randrange(n)], rng.getrandbits(32)) for _ in range(self.nops)]
+
+    def run_random(self):
+        first = self.args.first_iteration
+        i = first
+        while i - first < self.args.iterations and not self.out_of_time():
+            plans = [self.random_plan(i, t) for t in range(self.threads)]
+            obj, outs = self.run_iteration(i, plans)
+            self.examine(i, plans, obj, outs)
+            self.progress()
+            i += 1
+
+    def run_sequences(self, candidates):
+        for c, plans in enumerate(candidates):
+            began = time.monotonic()
+            for rep in range(self.args.repeat):
+                obj, outs = self.run_iteration(f"{c}", plans)
+                found, wanted = self.examine(f"{c}", plans, obj, outs)
+                self.progress()
+                if wanted and self.args.stop_scope == "candidate":
+                    break
+                if wanted:
+                    self.results.line("stopped", c, rep)
+                    return
+                if self.out_of_time():
+                    return
+                if self.args.candidate_seconds > 0 and \
+                        time.monotonic() - began >= self.args.candidate_seconds:
+                    break
+            self.results.line("candidate_done", c)
+
+
+def parse_sequences(path, target):
+    """Candidates of a sequences file: 'candidate' starts one, each 'thread
+    NAME:ARGSEED ...' line is one thread's plan."""
+    candidates = []
+    with open(path, encoding="utf-8") as f:
+        for number, text in enumerate(f, 1):
+            words = text.split()
+            if not words or words[0].startswith("#"):
+                continue
+            if words[0] == "candidate":
+                candidates.append([])
+            elif words[0] == "thread" and candidates:
+                plan = []
+                for word in words[1:]:
+                    name, _, seed = word.rpartition(":")
+                    op = target.by_name.get(name)
+                    if op is None or not seed.isdigit():
+                        raise TargetError(f"{path}:{number}: unknown operation {word!r} for "
+                                          f"target {target.name}")
+                    plan.append((op, int(seed)))
+                candidates[-1].append(plan)
+            else:
+                raise TargetError(f"{path}:{number}: expected 'candidate' or 'thread ...'")
+    return candidates
+
+
+def run(args):
+    results = Results(args.results)
+    results.line(RESULTS_FORMAT)
+    try:
+        if args.list:
+            list_module(results, args.list)
+            results.line("end", "final")
+            return 0
+        target = load_target(args.target)
+        candidates = parse_sequences(args.sequences, target) if args.sequences else None
+    except TargetError as exc:
+        results.line("error", "target", str(exc))
+        print(f"ftstress fuzz harness: {exc}", file=sys.stderr)
+        return EXIT_TARGET_ERROR
+    if candidates:
+        args.threads = max(args.threads, max(len(c) for c in candidates))
+    results.line("target", target.name, target.mode, len(target.ops))
+    for i, op in enumerate(target.ops):
+        results.line("op", i, op.name)
+    results.line("param", "threads", args.threads)
+    results.line("param", "ops", args.ops or target.default_ops)
+    results.line("param", "seed", args.seed)
+    results.line("param", "linearizable", int(target.linearizable))
+    results.line("param", "gil", int(getattr(sys, "_is_gil_enabled", lambda: True)()))
+    if args.plan_only:
+        fuzzer_plans = Fuzzer.__new__(Fuzzer)
+        fuzzer_plans.args, fuzzer_plans.target = args, target
+        fuzzer_plans.nops = args.ops or target.default_ops
+        for i in range(args.first_iteration, args.first_iteration + args.iterations):
+            plans = [fuzzer_plans.random_plan(i, t) for t in range(args.threads)]
+            for t, plan in enumerate(plans):
+                results.line("plan", i, t, " ".join(f"{op.name}:{s}" for op, s in plan))
+        results.line("end", "final")
+        return 0
+    try:
+        sample = target.factory()
+        del sample
+    except BaseException as exc:
+        origin = where(exc, target.path) if target.path else target.name
+        message = f"{origin}: factory() raised {type(exc).__name__}: {exc}"
+        results.line("error", "target", message)
+        print(f"ftstress fuzz harness: {message}", file=sys.stderr)
+        return EXIT_TARGET_ERROR
+    # The free-threaded collector scans the whole heap each time: leave the
+    # harness's and the target's start-up objects out of it.
+    gc.collect()
+    gc.freeze()
+    fuzzer = Fuzzer(args, target, results)
+    try:
+        if candidates is not None:
+            fuzzer.run_sequences(candidates)
+        else:
+            fuzzer.run_random()
+    finally:
+        fuzzer.shutdown()
+    fuzzer.progress(force=True)
+    results.line("end", "final")
+    return 0
+
+
+# The command line (argparse alone costs 0.4 s to import under TSan):
+# option -> (attribute, type, default); a type of None is a flag.
+OPTIONS = {
+    "--target": ("target", str, None),
+    "--results": ("results", str, None),
+    "--seed": ("seed", int, 0),
+    "--threads": ("threads", int, 2),
+    "--ops": ("ops", int, 0),
+    "--iterations": ("iterations", int, 1 << 62),
+    "--first-iteration": ("first_iteration", int, 0),
+    "--time-budget": ("time_budget", float, 0.0),
+    "--sequences": ("sequences", str, None),
+    "--repeat": ("repeat", int, 1),
+    "--candidate-seconds": ("candidate_seconds", float, 0.0),
+    "--stop-when": ("stop_when", str, "none"),
+    "--stop-scope": ("stop_scope", str, "process"),
+    "--plan-only": ("plan_only", None, False),
+    "--list": ("list", str, None),
+}
+
+
+def parse_args(argv):
+    args = types.SimpleNamespace(**{attr: default for attr, _, default in OPTIONS.values()})
+    i = 0
+    while i < len(argv):
+        spec = OPTIONS.get(argv[i])
+        if spec is None:
+            sys.exit(f"fuzzharness: unknown option {argv[i]!r}")
+        attr, kind, _ = spec
+        if kind is None:
+            setattr(args, attr, True)
+            i += 1
+            continue
+        if i + 1 >= len(argv):
+            sys.exit(f"fuzzharness: {argv[i]} needs a value")
+        try:
+            setattr(args, attr, kind(argv[i + 1]))
+        except ValueError:
+            sys.exit(f"fuzzharness: {argv[i]} takes a {kind.__name__}, not {argv[i + 1]!r}")
+        i += 2
+    if args.results is None or (args.list is None and args.target is None):
+        sys.exit("fuzzharness: --results and one of --target or --list are required")
+    return args
+
+
+def main():
+    args = parse_args(sys.argv[1:])
+    faulthandler.enable(all_threads=True)
+    if hasattr(faulthandler, "register"):
+        import signal
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
+    random.seed(args.seed)
+    status = run(args)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Skip finalization: it is slow under TSan and, with daemon threads
+    # around, reports races of its own that are not the target's.
+    os._exit(status)
+
+
+if __name__ == "__main__":
+    main()
