@@ -15,28 +15,29 @@ enum ftstress_command {
     CMD_TEST,      /* run test files under threads (testrun.h) */
     CMD_FUZZ,      /* fuzz a target under threads (fuzz.h) */
     CMD_MERGE,     /* join JSON reports of shards or nights (merge.h) */
+    CMD_CAMPAIGN,  /* a budgeted, resumable, shardable nightly job (campaign.h) */
 };
 
 enum noise_level { NOISE_OFF, NOISE_LOW, NOISE_HIGH };
 
 struct ftstress_config {
     enum ftstress_command command;
-    const char *runtime;  /* --runtime: a name under the cache or a directory; NULL: default */
-    const char *flavour;  /* --flavour for the default runtime: "tsan" or "release" */
-    const char *source;   /* runtime build --source */
-    const char **paths;   /* scenario files or directories (run), a case file (replay) */
+    const char *runtime; /* --runtime: a name under the cache or a directory; NULL: default */
+    const char *flavour; /* --flavour for the default runtime: "tsan" or "release" */
+    const char *source;  /* runtime build --source */
+    const char **paths;  /* scenario files or directories (run), a case file (replay) */
     int npaths;
-    int threads;          /* threads per scenario, unless the scenario fixes its actors */
-    long iterations;      /* states per run */
-    int stride;           /* states per barrier synchronisation */
-    int runs;             /* independent interpreter processes per scenario */
-    uint64_t seed;        /* base seed; run i uses a seed derived from it */
+    int threads;     /* threads per scenario, unless the scenario fixes its actors */
+    long iterations; /* states per run */
+    int stride;      /* states per barrier synchronisation */
+    int runs;        /* independent interpreter processes per scenario */
+    uint64_t seed;   /* base seed; run i uses a seed derived from it */
     bool seed_given;
-    double time_budget;   /* seconds per scenario run, 0 = iterations only */
-    double timeout;       /* seconds before a run is declared hung */
+    double time_budget; /* seconds per scenario run, 0 = iterations only */
+    double timeout;     /* seconds before a run is declared hung */
     enum noise_level noise;
-    const char *corpus_dir; /* where failing cases are saved */
-    const char *keep_dir;   /* where run artefacts are written; NULL: a temporary dir */
+    const char *corpus_dir;      /* where failing cases are saved */
+    const char *keep_dir;        /* where run artefacts are written; NULL: a temporary dir */
     const char *suppressions;    /* the user's suppressions file (suppress.h), or NULL */
     const char *baseline;        /* known finding signatures (baseline.h), or NULL */
     const char *update_baseline; /* write every finding's signature here, or NULL */
@@ -45,12 +46,17 @@ struct ftstress_config {
     const char *sarif_path;
     const char *html_path;       /* merge --html: the HTML report, or NULL */
     const char *history_path;    /* merge --history: findings over time (history.h), or NULL */
-    const char *keyword;   /* test -k: a substring/expression filter on test names */
-    bool exitfirst;        /* test -x: stop at the first failing test */
-    bool until_failure;    /* test --until-failure: repeat until something fails */
-    int ops;               /* fuzz: operations per thread per iteration (0: default) */
-    bool threads_given;    /* --threads was on the command line */
-    bool iterations_given; /* --iterations was on the command line */
+    const char *keyword;         /* test -k: a substring/expression filter on test names */
+    bool exitfirst;              /* test -x: stop at the first failing test */
+    bool until_failure;          /* test --until-failure: repeat until something fails */
+    int ops;                     /* fuzz: operations per thread per iteration (0: default) */
+    bool threads_given;          /* --threads was on the command line */
+    bool iterations_given;       /* --iterations was on the command line */
+    const char *campaign_config; /* campaign --config: the work items (campaign_config.h) */
+    double budget;               /* campaign --budget: seconds for the whole campaign, 0: default */
+    const char *state_dir;       /* campaign --state: results, resumable (campaign_state.h) */
+    int shard, shards;           /* campaign --shard K/N (shards 0: unsharded) */
+    bool shard_given;            /* K given; else --shards N takes it from $JOB_COMPLETION_INDEX */
     bool verbose;
 };
 

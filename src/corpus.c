@@ -13,8 +13,8 @@
 #include "scenario.h"
 #include "util.h"
 
-char *corpus_save(const struct ftstress_config *cfg, const struct runtime *rt,
-                  const char *scenario, const struct run_record *rec, const char *verdict) {
+char *corpus_save(const struct ftstress_config *cfg, const struct runtime *rt, const char *scenario,
+                  const struct run_record *rec, const char *verdict) {
     if (!util_mkdirs(cfg->corpus_dir)) {
         LOG_P("cannot create corpus directory %s", cfg->corpus_dir);
         return NULL;
@@ -25,25 +25,25 @@ char *corpus_save(const struct ftstress_config *cfg, const struct runtime *rt,
     time_t now = time(NULL);
     strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     const char *key = manifest_get(&rt->manifest, "key");
-    char *text = util_asprintf(
-        "# ftstress case: replay with 'ftstress replay %s'\n"
-        "format=1\n"
-        "kind=scenario\n"
-        "scenario=%s\n"
-        "seed=%" PRIu64 "\n"
-        "threads=%d\n"
-        "iterations=%ld\n"
-        "stride=%d\n"
-        "time_budget=%g\n"
-        "timeout=%g\n"
-        "noise=%s\n"
-        "runtime=%s\n"
-        "verdict=%s\n"
-        "found_at=%s\n"
-        "run_dir=%s\n",
-        path, scenario, rec->seed, cfg->threads, cfg->iterations, cfg->stride, cfg->time_budget,
-        cfg->timeout, config_noiseName(cfg->noise), key ? key : "", verdict, stamp,
-        cfg->keep_dir ? rec->dir : "");
+    char *text =
+        util_asprintf("# ftstress case: replay with 'ftstress replay %s'\n"
+                      "format=1\n"
+                      "kind=scenario\n"
+                      "scenario=%s\n"
+                      "seed=%" PRIu64 "\n"
+                      "threads=%d\n"
+                      "iterations=%ld\n"
+                      "stride=%d\n"
+                      "time_budget=%g\n"
+                      "timeout=%g\n"
+                      "noise=%s\n"
+                      "runtime=%s\n"
+                      "verdict=%s\n"
+                      "found_at=%s\n"
+                      "run_dir=%s\n",
+                      path, scenario, rec->seed, cfg->threads, cfg->iterations, cfg->stride,
+                      cfg->time_budget, cfg->timeout, config_noiseName(cfg->noise), key ? key : "",
+                      verdict, stamp, cfg->keep_dir ? rec->dir : "");
     bool ok = util_writeFileAtomic(path, text, strlen(text));
     if (!ok) {
         LOG_P("cannot save case %s", path);

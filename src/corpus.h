@@ -27,8 +27,8 @@ struct corpus_case {
 
 /* Saves the failing run rec of scenario as a case under cfg->corpus_dir.
  * Returns the case file's path (caller frees), or NULL after logging why. */
-char *corpus_save(const struct ftstress_config *cfg, const struct runtime *rt,
-                  const char *scenario, const struct run_record *rec, const char *verdict);
+char *corpus_save(const struct ftstress_config *cfg, const struct runtime *rt, const char *scenario,
+                  const struct run_record *rec, const char *verdict);
 
 /* Reads a case file. Returns false after naming the file, line and problem. */
 bool corpus_load(const char *path, struct corpus_case *c);

@@ -37,10 +37,11 @@ char *engine_tsanOptions(const char *supp, const char *dir) {
      * stale ones can be pruned. handle_*=0: a crash goes to faulthandler (Python stacks) and
      * the shim (C stack, libunwind), then kills the process with its signal;
      * TSan's own handler would abort on a "nested bug" halfway through. */
-    return util_asprintf("TSAN_OPTIONS=halt_on_error=0 exitcode=0 second_deadlock_stack=1 "
-                         "print_suppressions=1 history_size=%d handle_segv=0 handle_sigbus=0 handle_sigfpe=0 "
-                         "handle_sigill=0 handle_abort=0 log_path=%s/tsan suppressions=%s",
-                         ENGINE_TSAN_HISTORY_SIZE, dir, supp);
+    return util_asprintf(
+        "TSAN_OPTIONS=halt_on_error=0 exitcode=0 second_deadlock_stack=1 "
+        "print_suppressions=1 history_size=%d handle_segv=0 handle_sigbus=0 handle_sigfpe=0 "
+        "handle_sigill=0 handle_abort=0 log_path=%s/tsan suppressions=%s",
+        ENGINE_TSAN_HISTORY_SIZE, dir, supp);
 }
 
 /* The first "Fatal Python error: ..." of the run's stderr, naming the signal. */
@@ -96,14 +97,27 @@ bool engine_runProgram(const struct engine_program *prog, struct run_record *rec
     char *env_pystacks = util_asprintf("FTSTRESS_PYSTACKS=%s/pystacks", dir);
     char *env_tsan = rt->tsan ? engine_tsanOptions(prog->tsan_supp_path, dir) : NULL;
     /* env_tsan and env_preload may be NULL: they end the list early, on purpose last. */
-    const char *env[] = {"PYTHON_GIL=0", "PYTHONDONTWRITEBYTECODE=1", env_seed, env_noise,
-                         env_stats, env_anom, env_crash, env_pystacks, env_preload, env_tsan, NULL};
+    const char *env[] = {"PYTHON_GIL=0",
+                         "PYTHONDONTWRITEBYTECODE=1",
+                         env_seed,
+                         env_noise,
+                         env_stats,
+                         env_anom,
+                         env_crash,
+                         env_pystacks,
+                         env_preload,
+                         env_tsan,
+                         NULL};
 
     char *hang_path = util_asprintf("%s/hang-stacks", dir);
-    struct spawn_request req = {.argv = argv, .env = env, .stdout_path = out,
-                                .stderr_path = err, .timeout = cfg->timeout,
+    struct spawn_request req = {.argv = argv,
+                                .env = env,
+                                .stdout_path = out,
+                                .stderr_path = err,
+                                .timeout = cfg->timeout,
                                 .progress_path = prog->progress_path,
-                                .on_hang = hang_dumpStacks, .on_hang_arg = hang_path};
+                                .on_hang = hang_dumpStacks,
+                                .on_hang_arg = hang_path};
     LOG_D("run %s seed %" PRIu64 " in %s", prog->label, prog->seed, dir);
     rec->proc = spawn_run(&req);
     bool ok = rec->proc.started;
@@ -140,8 +154,8 @@ bool engine_runProgram(const struct engine_program *prog, struct run_record *rec
 
 void engine_settle(struct run_record *rec, const char *label) {
     if (rec->crashed || rec->hung) {
-        run_findings_addCrashOrHang(rec->dir, label, rec->seed, rec->hung ? NULL : rec->crash_reason,
-                                    &rec->findings);
+        run_findings_addCrashOrHang(rec->dir, label, rec->seed,
+                                    rec->hung ? NULL : rec->crash_reason, &rec->findings);
     }
 }
 
@@ -155,13 +169,20 @@ bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
     char *iter_arg = util_asprintf("%ld", cfg->iterations);
     char *stride_arg = util_asprintf("%d", cfg->stride);
     char *budget_arg = util_asprintf("%g", cfg->time_budget);
-    const char *args[] = {harness, "--scenario", scenario, "--results", results, "--seed", seed_arg,
-                          "--threads", threads_arg, "--iterations", iter_arg, "--stride",
-                          stride_arg, "--time-budget", budget_arg, NULL};
+    const char *args[] = {harness,     "--scenario",    scenario,   "--results",
+                          results,     "--seed",        seed_arg,   "--threads",
+                          threads_arg, "--iterations",  iter_arg,   "--stride",
+                          stride_arg,  "--time-budget", budget_arg, NULL};
     char *name = scenario_name(scenario);
-    struct engine_program prog = {.cfg = cfg, .rt = rt, .tsan_supp_path = tsan_supp_path,
-                                  .supp = supp, .args = args, .label = name, .seed = seed,
-                                  .dir = dir, .progress_path = results};
+    struct engine_program prog = {.cfg = cfg,
+                                  .rt = rt,
+                                  .tsan_supp_path = tsan_supp_path,
+                                  .supp = supp,
+                                  .args = args,
+                                  .label = name,
+                                  .seed = seed,
+                                  .dir = dir,
+                                  .progress_path = results};
     bool ok = engine_runProgram(&prog, rec);
     if (ok) {
         results_load(results, &rec->results);

@@ -20,22 +20,22 @@
 #include "finding.h"
 #include "results.h"
 #include "run_findings.h"
-#include "shimstats.h"
 #include "runtime.h"
+#include "shimstats.h"
 #include "spawn.h"
 
 struct run_record {
     uint64_t seed;
-    char *dir;               /* the run's directory; owned */
+    char *dir; /* the run's directory; owned */
     struct spawn_result proc;
-    struct results results;  /* owned */
-    bool crashed;            /* died (a signal) or stopped before finishing */
-    char *crash_reason;      /* e.g. "Segmentation fault"; owned or NULL */
-    bool hung;               /* the watchdog ended it */
-    bool scenario_error;     /* the harness refused the scenario */
-    struct finding_set findings; /* TSan reports, the crash or the hang; owned */
+    struct results results;         /* owned */
+    bool crashed;                   /* died (a signal) or stopped before finishing */
+    char *crash_reason;             /* e.g. "Segmentation fault"; owned or NULL */
+    bool hung;                      /* the watchdog ended it */
+    bool scenario_error;            /* the harness refused the scenario */
+    struct finding_set findings;    /* TSan reports, the crash or the hang; owned */
     struct run_findings_stats tsan; /* what parsing its TSan logs counted */
-    struct shimstats shim;   /* the shims' counters of every process of the run; owned */
+    struct shimstats shim;          /* the shims' counters of every process of the run; owned */
 };
 
 /* The seed of run number index of a campaign started with base: independent
@@ -51,13 +51,13 @@ uint64_t engine_runSeed(uint64_t base, const char *scenario, int index);
 struct engine_program {
     const struct ftstress_config *cfg; /* noise, timeout */
     const struct runtime *rt;
-    const char *tsan_supp_path;        /* the joined TSan suppressions file */
-    struct suppress_set *supp;         /* ftstress's own filtering and counting */
-    const char *const *args;           /* after "python -X faulthandler", NULL-terminated */
-    const char *label;                 /* the scenario or test file findings are attributed to */
+    const char *tsan_supp_path; /* the joined TSan suppressions file */
+    struct suppress_set *supp;  /* ftstress's own filtering and counting */
+    const char *const *args;    /* after "python -X faulthandler", NULL-terminated */
+    const char *label;          /* the scenario or test file findings are attributed to */
     uint64_t seed;
-    const char *dir;                   /* its run directory (created) */
-    const char *progress_path;         /* a file it rewrites while making progress, or NULL */
+    const char *dir;           /* its run directory (created) */
+    const char *progress_path; /* a file it rewrites while making progress, or NULL */
 };
 
 /* Runs prog to completion and collects its TSan and refcount-anomaly findings

@@ -70,7 +70,9 @@ void finding_add(struct finding_set *set, struct finding *f, uint64_t seed) {
     finding_addSeed(mine, seed);
 }
 
-static char *finding_dup(const char *s) { return s ? strdup(s) : NULL; }
+static char *finding_dup(const char *s) {
+    return s ? strdup(s) : NULL;
+}
 
 void finding_merge(struct finding_set *dst, const struct finding_set *src) {
     for (size_t i = 0; i < src->count; i++) {

@@ -11,17 +11,17 @@
 #define FINDING_MAX_SEEDS 16
 
 struct finding {
-    char *signature;      /* owned */
-    char id[17];          /* signature_id of signature */
-    char *kind;           /* "data-race", "heap-use-after-free", ..., "crash", "hang"; owned */
-    char *title;          /* one line for a person; owned */
-    char *detail;         /* the first occurrence, formatted with its stacks; owned */
-    char *python_stack;   /* Python frames of the reporting thread, or NULL; owned */
-    char *scenario;       /* the first scenario or test that hit it; owned */
-    char *file;           /* the first site's source file (for code scanning), or NULL; owned */
-    int line;             /* its line, 0 when unknown */
-    char *function;       /* the first site's function, or NULL; owned */
-    long count;           /* occurrences */
+    char *signature;    /* owned */
+    char id[17];        /* signature_id of signature */
+    char *kind;         /* "data-race", "heap-use-after-free", ..., "crash", "hang"; owned */
+    char *title;        /* one line for a person; owned */
+    char *detail;       /* the first occurrence, formatted with its stacks; owned */
+    char *python_stack; /* Python frames of the reporting thread, or NULL; owned */
+    char *scenario;     /* the first scenario or test that hit it; owned */
+    char *file;         /* the first site's source file (for code scanning), or NULL; owned */
+    int line;           /* its line, 0 when unknown */
+    char *function;     /* the first site's function, or NULL; owned */
+    long count;         /* occurrences */
     time_t first_seen, last_seen;
     uint64_t seeds[FINDING_MAX_SEEDS]; /* distinct seeds of runs that hit it */
     int nseeds;

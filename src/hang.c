@@ -63,8 +63,7 @@ static void hang_writeFrame(FILE *out, int index, uintptr_t ip, const char *name
     fputc('\n', out);
 }
 
-static void hang_unwindThread(pid_t tid, FILE *out, const struct hang_module *mods,
-                              size_t nmods) {
+static void hang_unwindThread(pid_t tid, FILE *out, const struct hang_module *mods, size_t nmods) {
     unw_addr_space_t as = unw_create_addr_space(&_UPT_accessors, 0);
     void *upt = as ? _UPT_create(tid) : NULL;
     unw_cursor_t cursor;

@@ -8,9 +8,13 @@
 
 static enum log_level log_level = LOG_LEVEL_INFO;
 
-void log_setLevel(enum log_level level) { log_level = level; }
+void log_setLevel(enum log_level level) {
+    log_level = level;
+}
 
-enum log_level log_getLevel(void) { return log_level; }
+enum log_level log_getLevel(void) {
+    return log_level;
+}
 
 void log_print(enum log_level level, bool with_errno, const char *fmt, ...) {
     if (level > log_level) {

@@ -3,15 +3,16 @@
  * -> results/verdict (collect, classify) -> report_text / corpus (report, save). */
 #include <stdio.h>
 
+#include "campaign.h"
 #include "cmdline.h"
 #include "config.h"
+#include "fuzz.h"
 #include "log.h"
 #include "merge.h"
 #include "paths.h"
 #include "runner.h"
 #include "runtime.h"
 #include "scenario.h"
-#include "fuzz.h"
 #include "testrun.h"
 
 static int main_listScenarios(void) {
@@ -45,6 +46,8 @@ int main(int argc, char **argv) {
         return fuzz_main(&cfg);
     case CMD_MERGE:
         return merge_main(&cfg);
+    case CMD_CAMPAIGN:
+        return campaign_main(&cfg);
     case CMD_RUNTIME_INFO:
         return runtime_printInfo(&cfg);
     case CMD_RUNTIME_BUILD:

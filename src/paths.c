@@ -28,4 +28,6 @@ const char *paths_shim(void) {
     return shim != NULL && *shim ? shim : FTSTRESS_DEFAULT_SHIM;
 }
 
-char *paths_inHome(const char *relative) { return util_asprintf("%s/%s", paths_home(), relative); }
+char *paths_inHome(const char *relative) {
+    return util_asprintf("%s/%s", paths_home(), relative);
+}

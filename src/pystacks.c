@@ -21,8 +21,7 @@ void pystacks_load(const char *path, struct pystacks *ps) {
         if (sscanf(line, "report %ld pid %ld", &seq, &pid) == 2) {
             body = next;
         } else if (body != NULL && strncmp(line, "end", 3) == 0 && (line[3] == '\n' || !line[3])) {
-            struct pystacks_record *grown =
-                realloc(ps->records, (ps->count + 1) * sizeof(*grown));
+            struct pystacks_record *grown = realloc(ps->records, (ps->count + 1) * sizeof(*grown));
             if (grown == NULL) {
                 abort();
             }

@@ -25,8 +25,8 @@ static void report_textOutcomes(FILE *out, const struct results *r) {
     for (size_t i = 0; i < r->noutcomes; i++) {
         const struct outcome *o = &r->outcomes[i];
         fprintf(out, "  %-24s %10ld %7.2f%%  %-12s %s\n", o->result, o->samples,
-                total ? 100.0 * (double)o->samples / (double)total : 0.0,
-                results_className(o->cls), o->description);
+                total ? 100.0 * (double)o->samples / (double)total : 0.0, results_className(o->cls),
+                o->description);
     }
 }
 
@@ -87,15 +87,17 @@ void report_textScenario(FILE *out, const struct ftstress_config *cfg,
     }
     if (r->has_counts) {
         long long lost = r->expected - r->observed;
-        fprintf(out, "  lost updates: expected %lld, observed %lld, lost %lld (%.2f%%) in %lld of %ld states\n",
+        fprintf(out,
+                "  lost updates: expected %lld, observed %lld, lost %lld (%.2f%%) in %lld of %ld "
+                "states\n",
                 r->expected, r->observed, lost,
                 r->expected ? 100.0 * (double)lost / (double)r->expected : 0.0, r->lossy_states,
                 r->done);
     }
     shimstats_print(out, &v->shim);
     if (r->has_first_failure) {
-        fprintf(out, "  first failure after %.3f s (iteration %ld of its run)", r->first_failure_seconds,
-                r->first_failure_iteration);
+        fprintf(out, "  first failure after %.3f s (iteration %ld of its run)",
+                r->first_failure_seconds, r->first_failure_iteration);
         if (v->runs > 1) {
             fprintf(out, "; median over failing runs %.3f s", verdict_medianFirstFailure(v));
         }
@@ -109,8 +111,8 @@ void report_textScenario(FILE *out, const struct ftstress_config *cfg,
         fprintf(out, "  actor exception: %s\n", r->actor_exception);
     }
     if (v->crashes > 0 || v->hangs > 0) {
-        fprintf(out, "  %d crash%s, %d hang%s\n", v->crashes, v->crashes == 1 ? "" : "es",
-                v->hangs, v->hangs == 1 ? "" : "s");
+        fprintf(out, "  %d crash%s, %d hang%s\n", v->crashes, v->crashes == 1 ? "" : "es", v->hangs,
+                v->hangs == 1 ? "" : "s");
     }
     if (v->tsan_reports > 0) {
         fprintf(out, "  ThreadSanitizer: %d report%s in %d of %d runs\n", v->tsan_reports,

@@ -17,7 +17,9 @@ struct declared {
 static const char *const class_names[] = {"expected", "acceptable", "interesting", "forbidden",
                                           "unexpected"};
 
-const char *results_className(enum outcome_class cls) { return class_names[cls]; }
+const char *results_className(enum outcome_class cls) {
+    return class_names[cls];
+}
 
 static enum outcome_class results_parseClass(const char *name) {
     for (int i = 0; i < OUTCOME_UNEXPECTED; i++) {
@@ -58,7 +60,9 @@ static void results_addOutcome(struct outcome **list, size_t *n, const char *res
         abort();
     }
     *list = grown;
-    grown[*n] = (struct outcome){.result = strdup(result), .samples = samples, .cls = cls,
+    grown[*n] = (struct outcome){.result = strdup(result),
+                                 .samples = samples,
+                                 .cls = cls,
                                  .description = strdup(description)};
     (*n)++;
 }

@@ -32,9 +32,9 @@ struct results {
     char *description; /* owned */
     int threads;
     uint64_t seed;
-    long iterations; /* asked for */
-    long done;       /* states judged */
-    double seconds;  /* harness time at the last snapshot */
+    long iterations;          /* asked for */
+    long done;                /* states judged */
+    double seconds;           /* harness time at the last snapshot */
     struct outcome *outcomes; /* owned, with classes resolved */
     size_t noutcomes;
     bool has_counts; /* a lost-update scenario */
@@ -42,9 +42,9 @@ struct results {
     bool has_first_failure;
     double first_failure_seconds;
     long first_failure_iteration;
-    char *error;            /* a scenario error ("file:line: reason"); owned or NULL */
-    char *actor_exception;  /* the first actor exception "tid N at file:line: Type: msg" */
-    bool final;             /* the harness finished normally */
+    char *error;           /* a scenario error ("file:line: reason"); owned or NULL */
+    char *actor_exception; /* the first actor exception "tid N at file:line: Type: msg" */
+    bool final;            /* the harness finished normally */
 };
 
 /* Reads a results file. Returns false only when it cannot be read at all; an

@@ -121,7 +121,8 @@ static char *run_findings_pythonSite(const char *stderr_text) {
     }
     char *path = util_strndup(file, (size_t)(endq - file));
     const char *base = strrchr(path, '/');
-    char *site = util_asprintf("%s:%.*s", base ? base + 1 : path, (int)strcspn(in + 4, "\n"), in + 4);
+    char *site =
+        util_asprintf("%s:%.*s", base ? base + 1 : path, (int)strcspn(in + 4, "\n"), in + 4);
     free(path);
     return site;
 }
@@ -154,7 +155,8 @@ void run_findings_addAnomalies(const char *dir, const char *scenario, uint64_t s
                 free(f.signature);
             } else {
                 f.kind = util_asprintf("refcount-%s", kind);
-                f.title = util_asprintf("refcount anomaly (%s) on a %s object in %s", kind, type, site);
+                f.title =
+                    util_asprintf("refcount anomaly (%s) on a %s object in %s", kind, type, site);
                 f.detail = symbolize_frames(rec);
                 f.scenario = scenario ? strdup(scenario) : NULL;
                 finding_add(out, &f, seed);

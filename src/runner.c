@@ -66,17 +66,16 @@ static char *runner_workDir(const struct ftstress_config *cfg) {
 
 /* Runs one scenario cfg->runs times; fills v. Returns false on an internal error. */
 static bool runner_scenario(const struct ftstress_config *cfg, const struct runtime *rt,
-                            const char *tsan_supp_path, struct suppress_set *supp,
-                            const char *path, const char *work, struct scenario_verdict *v) {
+                            const char *tsan_supp_path, struct suppress_set *supp, const char *path,
+                            const char *work, struct scenario_verdict *v) {
     memset(v, 0, sizeof(*v));
     v->path = strdup(path);
     v->name = scenario_name(path);
     for (int i = 0; i < cfg->runs && !runner_stopRequested; i++) {
         /* With an explicit seed and one run, that seed is the run's seed, so
          * a seed printed as failing can be passed back as --seed. */
-        uint64_t seed = cfg->runs == 1 && cfg->seed_given
-                            ? cfg->seed
-                            : engine_runSeed(cfg->seed, v->name, i);
+        uint64_t seed =
+            cfg->runs == 1 && cfg->seed_given ? cfg->seed : engine_runSeed(cfg->seed, v->name, i);
         char *dir = util_asprintf("%s/%s/run-%03d-%" PRIu64, work, v->name, i, seed);
         struct run_record rec;
         if (!engine_runOnce(cfg, rt, tsan_supp_path, supp, path, seed, dir, &rec)) {
@@ -105,10 +104,10 @@ static bool runner_scenario(const struct ftstress_config *cfg, const struct runt
 
 /* Everything one `run` or `replay` holds from start to end. */
 struct runner_state {
-    char *work;               /* run directories; owned */
-    char *tsan_supp;          /* the joined TSan suppressions file; owned */
-    struct suppress_set supp; /* owned */
-    struct baseline baseline; /* empty without --baseline; owned */
+    char *work;                         /* run directories; owned */
+    char *tsan_supp;                    /* the joined TSan suppressions file; owned */
+    struct suppress_set supp;           /* owned */
+    struct baseline baseline;           /* empty without --baseline; owned */
     struct scenario_verdict **verdicts; /* in the order run; owned */
     size_t nverdicts;
     struct finding_set findings; /* over every scenario, baseline-marked; owned */
@@ -182,14 +181,16 @@ static bool runner_writeReports(const struct ftstress_config *cfg, const struct 
 static bool runner_baselineSummary(const struct ftstress_config *cfg, struct runner_state *st) {
     if (cfg->baseline != NULL) {
         size_t nunseen = 0;
-        const struct baseline_entry **unseen = baseline_unseen(&st->baseline, &st->findings, &nunseen);
+        const struct baseline_entry **unseen =
+            baseline_unseen(&st->baseline, &st->findings, &nunseen);
         printf("baseline %s: %zu known finding%s, %zu new\n", cfg->baseline,
                st->findings.count - finding_countNew(&st->findings),
                st->findings.count - finding_countNew(&st->findings) == 1 ? "" : "s",
                finding_countNew(&st->findings));
         for (size_t i = 0; i < st->findings.count; i++) {
             if (!st->findings.items[i].known) {
-                printf("  new: %s  %s\n", st->findings.items[i].id, st->findings.items[i].signature);
+                printf("  new: %s  %s\n", st->findings.items[i].id,
+                       st->findings.items[i].signature);
             }
         }
         for (size_t i = 0; i < nunseen; i++) {
@@ -319,8 +320,8 @@ int runner_replay(struct ftstress_config *cfg) {
     if (c.runtime_key != NULL && key != NULL && strcmp(c.runtime_key, key) != 0) {
         LOG_W("the case was found on runtime %s; replaying on %s", c.runtime_key, key);
     }
-    printf("replaying %s: %s with seed %" PRIu64 " (was: %s)\n", cfg->paths[0], c.scenario,
-           c.seed, c.verdict);
+    printf("replaying %s: %s with seed %" PRIu64 " (was: %s)\n", cfg->paths[0], c.scenario, c.seed,
+           c.verdict);
     /* A replay is not a new finding: its case is not saved again. */
     cfg->corpus_dir = "/dev/null/ftstress-replay";
     struct scenario_list list = {.paths = &c.scenario, .count = 1};

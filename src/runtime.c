@@ -88,10 +88,11 @@ int runtime_printInfo(const struct ftstress_config *cfg) {
     if (!runtime_open(cfg, &rt)) {
         return EXIT_INTERNAL;
     }
-    static const char *const shown[] = {
-        "version", "flavour", "configure_flags", "cc", "source", "python", "libpython",
-        "include", "stdlib", "suppressions", "source_tree", "gil_disabled", "tsan", "built_at",
-        "key"};
+    static const char *const shown[] = {"version",      "flavour",     "configure_flags",
+                                        "cc",           "source",      "python",
+                                        "libpython",    "include",     "stdlib",
+                                        "suppressions", "source_tree", "gil_disabled",
+                                        "tsan",         "built_at",    "key"};
     printf("runtime     %s\n", rt.dir);
     for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
         const char *v = manifest_get(&rt.manifest, shown[i]);

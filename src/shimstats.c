@@ -11,8 +11,8 @@
 
 /* Keys of the stats file that are not event counters. */
 static bool shimstats_isCounter(const char *key) {
-    static const char *const not_counters[] = {"ftshim_stats", "pid", "exit", "seed", "noise",
-                                               "threads"};
+    static const char *const not_counters[] = {"ftshim_stats", "pid",   "exit",
+                                               "seed",         "noise", "threads"};
     for (size_t i = 0; i < sizeof(not_counters) / sizeof(not_counters[0]); i++) {
         if (strcmp(key, not_counters[i]) == 0) {
             return false;
@@ -72,7 +72,8 @@ void shimstats_addDir(struct shimstats *s, const char *dir) {
     while ((e = readdir(d)) != NULL) {
         size_t n = strlen(e->d_name);
         /* "<path>.tmp" is a stats file still being written. */
-        if (strncmp(e->d_name, "shim-stats.", 11) != 0 || (n > 4 && strcmp(e->d_name + n - 4, ".tmp") == 0)) {
+        if (strncmp(e->d_name, "shim-stats.", 11) != 0 ||
+            (n > 4 && strcmp(e->d_name + n - 4, ".tmp") == 0)) {
             continue;
         }
         char *path = util_asprintf("%s/%s", dir, e->d_name);

@@ -18,7 +18,9 @@ extern char **environ;
 
 static volatile sig_atomic_t spawn_interrupted;
 
-void spawn_interrupt(void) { spawn_interrupted = 1; }
+void spawn_interrupt(void) {
+    spawn_interrupted = 1;
+}
 
 /* environ with req->env laid over it. The array is freed by the caller; the
  * strings are borrowed. */

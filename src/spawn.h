@@ -27,11 +27,11 @@ struct spawn_request {
 };
 
 struct spawn_result {
-    bool started;    /* false: fork/exec failed (errno-style message already logged) */
-    int exit_code;   /* when exited normally, else -1 */
-    int signal;      /* the signal that ended it, else 0 */
-    bool timed_out;  /* the watchdog ended it */
-    double seconds;  /* wall time */
+    bool started;   /* false: fork/exec failed (errno-style message already logged) */
+    int exit_code;  /* when exited normally, else -1 */
+    int signal;     /* the signal that ended it, else 0 */
+    bool timed_out; /* the watchdog ended it */
+    double seconds; /* wall time */
 };
 
 /* Runs the request to completion and returns what happened. */

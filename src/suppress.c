@@ -11,7 +11,7 @@
 #include "paths.h"
 #include "util.h"
 
-static const char *const tsan_types[] = {"race", "race_top", "thread", "mutex",
+static const char *const tsan_types[] = {"race",   "race_top", "thread",         "mutex",
                                          "signal", "deadlock", "called_from_lib"};
 static const struct {
     const char *name;
@@ -34,8 +34,7 @@ static void suppress_push(struct suppress_set *set, struct suppress_rule rule) {
 
 /* Parses one non-comment line; false with err set on a bad one. */
 static bool suppress_parseLine(struct suppress_set *set, const char *path, size_t lineno,
-                               const char *line, size_t len, bool user, char *err,
-                               size_t errlen) {
+                               const char *line, size_t len, bool user, char *err, size_t errlen) {
     const char *colon = memchr(line, ':', len);
     if (colon == NULL || colon == line) {
         snprintf(err, errlen, "%s:%zu:1: expected TYPE:PATTERN, got '%.*s'", path, lineno,
@@ -60,7 +59,8 @@ static bool suppress_parseLine(struct suppress_set *set, const char *path, size_
         }
     }
     for (size_t i = 0; i < sizeof(pattern_types) / sizeof(pattern_types[0]); i++) {
-        if (strlen(pattern_types[i].name) != tlen || strncmp(line, pattern_types[i].name, tlen) != 0) {
+        if (strlen(pattern_types[i].name) != tlen ||
+            strncmp(line, pattern_types[i].name, tlen) != 0) {
             continue;
         }
         int code;
@@ -166,7 +166,8 @@ static bool suppress_regexMatches(const struct suppress_rule *rule, const char *
     return rc >= 0;
 }
 
-static bool suppress_matchStack(const struct suppress_rule *rule, const struct tsanreport_stack *st) {
+static bool suppress_matchStack(const struct suppress_rule *rule,
+                                const struct tsanreport_stack *st) {
     for (size_t i = 0; i < st->count; i++) {
         const struct tsanreport_frame *f = &st->frames[i];
         const char *field = rule->target == SUPPRESS_FUNCTION ? f->function

@@ -13,8 +13,8 @@
 #define SYMBOLIZE_MAX_FRAMES 512
 
 /* The "(MODULE+0xOFF)" of a line: module start and length, offset. */
-static bool symbolize_parseFrame(const char *line, size_t len, const char **module,
-                                 size_t *mlen, unsigned long long *offset) {
+static bool symbolize_parseFrame(const char *line, size_t len, const char **module, size_t *mlen,
+                                 unsigned long long *offset) {
     for (const char *open = line; (open = memchr(open, '(', (size_t)(line + len - open))) != NULL;
          open++) {
         const char *plus = NULL;

@@ -44,7 +44,8 @@ static void tsanformat_stack(FILE *out, const struct tsanreport_stack *st, size_
         }
         /* Folding starts at the eval loop: below it is how Python got here,
          * which the Python stack tells better. */
-        if (shown > 0 && f->function != NULL && strcmp(f->function, "_PyEval_EvalFrameDefault") == 0) {
+        if (shown > 0 && f->function != NULL &&
+            strcmp(f->function, "_PyEval_EvalFrameDefault") == 0) {
             fprintf(out, "  ... %zu interpreter frames\n", st->count - i);
             break;
         }
@@ -76,8 +77,9 @@ char *tsanformat_report(const struct tsanreport_report *r) {
     }
     for (size_t i = 0; i < r->naccesses; i++) {
         const struct tsanreport_access *a = &r->accesses[i];
-        fprintf(out, "%s%s%s of size %" PRIu64 " at 0x%" PRIx64 " by ", a->previous ? "Previous " : "",
-                a->atomic ? "atomic " : "", a->write ? "write" : "read", a->size, a->address);
+        fprintf(out, "%s%s%s of size %" PRIu64 " at 0x%" PRIx64 " by ",
+                a->previous ? "Previous " : "", a->atomic ? "atomic " : "",
+                a->write ? "write" : "read", a->size, a->address);
         tsanformat_thread(out, a->thread);
         if (a->nheld > 0) {
             fputs(" (holding", out);

@@ -54,7 +54,8 @@ void verdict_addRun(struct scenario_verdict *v, const struct run_record *rec) {
     }
     free(why);
     if (rec->results.has_first_failure) {
-        double *grown = realloc(v->first_failures, (size_t)(v->nfirst_failures + 1) * sizeof(double));
+        double *grown =
+            realloc(v->first_failures, (size_t)(v->nfirst_failures + 1) * sizeof(double));
         if (grown == NULL) {
             abort();
         }
@@ -76,9 +77,9 @@ void verdict_addOutcomeFindings(struct scenario_verdict *v) {
         f.title = util_asprintf("%s outcome '%s' in %s (%ld of %ld iterations)",
                                 results_className(o->cls), o->result, v->name, o->samples, r->done);
         if (r->has_counts) {
-            f.detail = util_asprintf("%s\nlost updates: expected %lld, observed %lld, lost %lld",
-                                     o->description, r->expected, r->observed,
-                                     r->expected - r->observed);
+            f.detail =
+                util_asprintf("%s\nlost updates: expected %lld, observed %lld, lost %lld",
+                              o->description, r->expected, r->observed, r->expected - r->observed);
         } else {
             f.detail = util_asprintf("%s", o->description);
         }

@@ -12,13 +12,13 @@
 #define VERDICT_MAX_SEEDS 16
 
 struct scenario_verdict {
-    char *path;             /* scenario file; owned */
-    char *name;             /* owned */
-    struct results merged;  /* histograms and counts over all runs; owned */
+    char *path;            /* scenario file; owned */
+    char *name;            /* owned */
+    struct results merged; /* histograms and counts over all runs; owned */
     int runs;
     int crashes, hangs, scenario_errors, tsan_runs;
     int tsan_reports, failed_restores;
-    char *error;            /* the first scenario error; owned or NULL */
+    char *error;                 /* the first scenario error; owned or NULL */
     struct finding_set findings; /* deduplicated over the runs; owned */
     struct shimstats shim;       /* the shims' counters summed over the runs; owned */
     uint64_t failing_seeds[VERDICT_MAX_SEEDS];

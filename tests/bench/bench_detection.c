@@ -57,8 +57,9 @@ static void bench_counter(int runs) {
 }
 
 static void bench_narrowWindow(int runs) {
-    printf("narrow window (tests/bench/narrow_window.py), %d runs x 200 iterations per noise level:\n",
-           runs);
+    printf(
+        "narrow window (tests/bench/narrow_window.py), %d runs x 200 iterations per noise level:\n",
+        runs);
     static const char *const levels[] = {"off", "low", "high"};
     for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
         char *args = util_asprintf("run -r %d -n 200 --noise %s %s/narrow_window.py", runs,

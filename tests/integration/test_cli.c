@@ -49,7 +49,9 @@ static int ftstress(char **out, const char *fmt, ...) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-static void show_output(const char *out) { print_message("---- ftstress output ----\n%s\n", out); }
+static void show_output(const char *out) {
+    print_message("---- ftstress output ----\n%s\n", out);
+}
 
 /* The number following `label` in text, or -1. */
 static long long number_after(const char *text, const char *label) {
@@ -176,7 +178,7 @@ static void test_crash_is_a_finding_with_stacks_and_the_run_goes_on(void **state
     assert_non_null(strstr(out, "Fatal Python error: Segmentation fault"));
     assert_non_null(strstr(out, "crash_segv.py\", line 12 in actor")); /* Python frame */
     assert_non_null(strstr(out, "C stack of the crashing thread"));
-    assert_non_null(strstr(out, "Simple_get_value")); /* C frame inside _ctypes */
+    assert_non_null(strstr(out, "Simple_get_value"));              /* C frame inside _ctypes */
     assert_non_null(strstr(out, "at Modules/_ctypes/_ctypes.c:")); /* symbolized to file:line */
     assert_non_null(strstr(out, "[PASS] counter_global_locked"));
     free(out);
@@ -184,8 +186,9 @@ static void test_crash_is_a_finding_with_stacks_and_the_run_goes_on(void **state
 
 static void test_hang_is_a_finding_with_every_threads_stacks(void **state) {
     char *out;
-    int status = ftstress(&out, "run -n 5 -r 1 --timeout 5 %s/hang_deadlock.py %s/counter_global_locked.py",
-                          DATA_SCENARIOS, SCENARIOS);
+    int status =
+        ftstress(&out, "run -n 5 -r 1 --timeout 5 %s/hang_deadlock.py %s/counter_global_locked.py",
+                 DATA_SCENARIOS, SCENARIOS);
     show_output(out);
     assert_int_equal(status, 1);
     assert_non_null(strstr(out, "[FAIL] hang_deadlock"));
@@ -240,7 +243,8 @@ static void test_racy_extension_is_reported_with_its_c_function_and_python_calle
     show_output(out);
     assert_int_equal(status, 1);
     assert_non_null(strstr(out, "data race in bump_counter"));
-    assert_non_null(strstr(out, "signature data-race:racyext.c:bump_counter,racyext.c:bump_counter"));
+    assert_non_null(
+        strstr(out, "signature data-race:racyext.c:bump_counter,racyext.c:bump_counter"));
     assert_non_null(strstr(out, "tests/data/ext/racyext.c:14"));
     assert_non_null(strstr(out, "Location: global 'racy_counter'"));
     /* The Python caller, from the runtime's report hook. */

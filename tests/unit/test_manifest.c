@@ -14,7 +14,8 @@ static void test_manifest_reads_keys_and_skips_comments_and_blanks(void **state)
     assert_true(manifest_load(TEST_DATA_DIR "/manifest/good.manifest", &m, err, sizeof(err)));
     assert_string_equal(manifest_get(&m, "format"), "1");
     assert_string_equal(manifest_get(&m, "flavour"), "tsan");
-    assert_string_equal(manifest_get(&m, "configure_flags"), "--disable-gil --with-thread-sanitizer");
+    assert_string_equal(manifest_get(&m, "configure_flags"),
+                        "--disable-gil --with-thread-sanitizer");
     assert_string_equal(manifest_get(&m, "empty"), "");
     assert_null(manifest_get(&m, "# a manifest"));
     assert_null(manifest_get(&m, "missing"));

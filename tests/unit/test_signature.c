@@ -73,8 +73,8 @@ static void test_lock_order_inversion_signature_names_both_acquisition_sites(voi
     struct tsanreport_list list = parse("lock_order_inversion.log");
     assert_int_equal(list.count, 1);
     char *sig = signature_ofReport(&list.reports[0]);
-    assert_string_equal(
-        sig, "lock-order-inversion:lock_order_inversion.c:lock_a_then_b,lock_order_inversion.c:lock_b_then_a");
+    assert_string_equal(sig, "lock-order-inversion:lock_order_inversion.c:lock_a_then_b,lock_order_"
+                             "inversion.c:lock_b_then_a");
     free(sig);
     tsanreport_listFree(&list);
 }
@@ -83,7 +83,8 @@ static void test_mutex_misuse_signature_keeps_the_kind_of_misuse_without_numbers
     struct tsanreport_list list = parse("mutex_misuse.log");
     assert_int_equal(list.count, 3);
     char *sig = signature_ofReport(&list.reports[0]);
-    assert_non_null(strstr(sig, "mutex-misuse:unlock of an unlocked mutex (or by a wrong thread):"));
+    assert_non_null(
+        strstr(sig, "mutex-misuse:unlock of an unlocked mutex (or by a wrong thread):"));
     assert_null(strstr(sig, "pid"));
     char *other = signature_ofReport(&list.reports[1]);
     assert_string_not_equal(sig, other);

@@ -31,7 +31,8 @@ static void test_invalid_pattern_names_line_and_column(void **state) {
     struct suppress_set set = {0};
     char err[512] = "";
     assert_false(suppress_load(&set, SUPP "bad_regex.supp", true, err, sizeof(err)));
-    assert_non_null(strstr(err, "bad_regex.supp:2:23: invalid pattern: missing closing parenthesis"));
+    assert_non_null(
+        strstr(err, "bad_regex.supp:2:23: invalid pattern: missing closing parenthesis"));
     suppress_free(&set);
 }
 
@@ -50,7 +51,8 @@ static void test_function_pattern_suppresses_a_report_and_counts_it(void **state
     struct tsanreport_parser *p = tsanreport_parserNew();
     struct tsanreport_list races = {0}, leaks = {0};
     assert_int_equal(tsanreport_parseFile(p, TEST_DATA_DIR "/tsan/data_race.log", &races), 0);
-    assert_int_equal(tsanreport_parseFile(p, TEST_DATA_DIR "/tsan/lock_order_inversion.log", &leaks), 0);
+    assert_int_equal(
+        tsanreport_parseFile(p, TEST_DATA_DIR "/tsan/lock_order_inversion.log", &leaks), 0);
     assert_true(suppress_matchReport(&set, &races.reports[0]));
     assert_false(suppress_matchReport(&set, &leaks.reports[0]));
     assert_int_equal(set.rules[3].matched, 1);

@@ -29,7 +29,9 @@ static void meet_another_caller(void) {
 }
 
 /* Kept out of line so the report names it, as a real extension's helper would be. */
-static __attribute__((noinline)) void bump_counter(void) { racy_counter++; }
+static __attribute__((noinline)) void bump_counter(void) {
+    racy_counter++;
+}
 
 static __attribute__((noinline)) void bump_counter_locked(void) {
     PyMutex_Lock(&counter_mutex);
@@ -82,4 +84,6 @@ static struct PyModuleDef racyext_module = {
     .m_slots = racyext_slots,
 };
 
-PyMODINIT_FUNC PyInit_racyext(void) { return PyModuleDef_Init(&racyext_module); }
+PyMODINIT_FUNC PyInit_racyext(void) {
+    return PyModuleDef_Init(&racyext_module);
+}
