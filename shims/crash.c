@@ -65,6 +65,11 @@ static void crash_handler(int sig, siginfo_t *info, void *ucontext) {
     int expected = 0;
     if (atomic_compare_exchange_strong(&crash_writing, &expected, 1)) {
         crash_write_record(sig, ucontext);
+        if (shim_cfg.crash_stop) {
+            /* The runner takes every thread's stack from outside while the whole
+             * process is stopped, then lets it go on dying (SIGCONT). */
+            syscall(SYS_kill, getpid(), SIGSTOP);
+        }
         atomic_store(&crash_writing, 0);
     } else {
         /* Another thread is writing its record (or this one faulted inside the handler and

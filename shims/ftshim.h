@@ -40,6 +40,10 @@
  *   FTSTRESS_SHIM_ANOMALIES=<path> append refcount anomaly records there (see below); also
  *                                  turns on the dead-object tracking (double dealloc).
  *   FTSTRESS_SHIM_CRASH=<path>     install the crash handler; append crash records there.
+ *   FTSTRESS_SHIM_CRASH_STOP=1     after writing its record, the crash handler stops the
+ *                                  whole process (SIGSTOP) so that the runner, its parent,
+ *                                  can take every thread's stack with ptrace; on SIGCONT
+ *                                  the process goes on dying of its signal.
  *   In the three paths "%p" is replaced by the process id, so that child processes that
  *   inherit LD_PRELOAD (subprocess, multiprocessing) write their own files. A child made by
  *   fork() without exec counts from zero and writes stats only to a "%p" path (a plain path

@@ -160,6 +160,8 @@ static void config_load(void) {
     config_path("FTSTRESS_SHIM_STATS", shim_cfg.stats_path, &stats_per_pid);
     config_path("FTSTRESS_SHIM_ANOMALIES", shim_cfg.anomalies_path, &anomalies_per_pid);
     config_path("FTSTRESS_SHIM_CRASH", shim_cfg.crash_path, &crash_per_pid);
+    v = getenv("FTSTRESS_SHIM_CRASH_STOP");
+    shim_cfg.crash_stop = v != NULL && strcmp(v, "1") == 0;
 
     for (int k = 0; k < NK_COUNT; k++) {
         uint8_t level = (shim_cfg.noise_kinds & (1u << k)) ? (uint8_t)shim_cfg.noise_level : 0;

@@ -28,6 +28,7 @@ struct shim_config {
     char stats_path[SHIM_PATH_MAX];     /* "" when unset */
     char anomalies_path[SHIM_PATH_MAX]; /* "" when unset */
     char crash_path[SHIM_PATH_MAX];     /* "" when unset */
+    int crash_stop;                     /* FTSTRESS_SHIM_CRASH_STOP=1: stop for the runner */
 };
 
 extern struct shim_config shim_cfg;

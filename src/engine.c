@@ -94,11 +94,13 @@ bool engine_runProgram(const struct engine_program *prog, struct run_record *rec
     char *env_stats = util_asprintf("FTSTRESS_SHIM_STATS=%s/shim-stats.%%p", dir);
     char *env_anom = util_asprintf("FTSTRESS_SHIM_ANOMALIES=%s/shim-anomalies", dir);
     char *env_crash = util_asprintf("FTSTRESS_SHIM_CRASH=%s/shim-crash", dir);
+    char *crash_path = util_asprintf("%s/crash-stacks", dir);
     char *env_pystacks = util_asprintf("FTSTRESS_PYSTACKS=%s/pystacks", dir);
     char *env_tsan = rt->tsan ? engine_tsanOptions(prog->tsan_supp_path, dir) : NULL;
     /* env_tsan and env_preload may be NULL: they end the list early, on purpose last. */
     const char *env[] = {"PYTHON_GIL=0",
                          "PYTHONDONTWRITEBYTECODE=1",
+                         "FTSTRESS_SHIM_CRASH_STOP=1",
                          env_seed,
                          env_noise,
                          env_stats,
@@ -116,6 +118,8 @@ bool engine_runProgram(const struct engine_program *prog, struct run_record *rec
                                 .stderr_path = err,
                                 .timeout = cfg->timeout,
                                 .progress_path = prog->progress_path,
+                                .on_crash_stop = hang_dumpStacks,
+                                .on_crash_stop_arg = crash_path,
                                 .on_hang = hang_dumpStacks,
                                 .on_hang_arg = hang_path};
     LOG_D("run %s seed %" PRIu64 " in %s", prog->label, prog->seed, dir);
@@ -139,6 +143,7 @@ bool engine_runProgram(const struct engine_program *prog, struct run_record *rec
     }
 
     free(hang_path);
+    free(crash_path);
     free(env_preload);
     free(env_seed);
     free(env_noise);

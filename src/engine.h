@@ -9,6 +9,7 @@
  *   shim-anomalies refcount anomalies the shims caught, with stacks
  *   shim-crash     the crashing thread's C stack, when it crashed
  *   hang-stacks    every thread's C stack, when the watchdog fired
+ *   crash-stacks   every thread's C stack, taken while the crashing process was stopped
  *   pystacks       the Python stack of each TSan report (the runtime's hook) */
 #ifndef FTSTRESS_ENGINE_H
 #define FTSTRESS_ENGINE_H

@@ -172,7 +172,8 @@ void run_findings_addCrashOrHang(const char *dir, const char *scenario, uint64_t
                                  const char *reason, struct finding_set *out) {
     char *err_path = util_asprintf("%s/stderr", dir);
     char *crash_path = util_asprintf("%s/shim-crash", dir);
-    char *hang_path = util_asprintf("%s/hang-stacks", dir);
+    /* A crash's every-thread stacks (taken while it was stopped) read like a hang's. */
+    char *hang_path = util_asprintf("%s/%s", dir, reason != NULL ? "crash-stacks" : "hang-stacks");
     char *err = util_readFile(err_path, NULL);
     char *crash = util_readFile(crash_path, NULL);
     char *hang = util_readFile(hang_path, NULL);
@@ -183,9 +184,12 @@ void run_findings_addCrashOrHang(const char *dir, const char *scenario, uint64_t
         f.kind = strdup("crash");
         f.title = util_asprintf("crash (%s) in %s", reason, site);
         char *symbolized = crash ? symbolize_frames(crash) : NULL;
-        f.detail = util_asprintf("%s%s", crash ? "C stack of the crashing thread:\n" : "",
-                                 crash ? symbolized : "");
+        char *all = hang ? symbolize_frames(hang) : NULL;
+        f.detail = util_asprintf("%s%s%s%s", crash ? "C stack of the crashing thread:\n" : "",
+                                 crash ? symbolized : "",
+                                 all ? "\nC stacks of every thread:\n" : "", all ? all : "");
         free(symbolized);
+        free(all);
         free(site);
     } else {
         char *site = run_findings_pythonSite(err);

@@ -98,7 +98,15 @@ struct spawn_result spawn_run(const struct spawn_request *req) {
     double last_progress = start;
     struct stat seen = {0};
     for (;;) {
-        pid_t got = waitpid(pid, &status, WNOHANG);
+        pid_t got = waitpid(pid, &status, WNOHANG | WUNTRACED);
+        if (got == pid && WIFSTOPPED(status)) {
+            /* The shims stop a crashing process for us (FTSTRESS_SHIM_CRASH_STOP). */
+            if (WSTOPSIG(status) == SIGSTOP && req->on_crash_stop != NULL) {
+                req->on_crash_stop(pid, req->on_crash_stop_arg);
+            }
+            kill(pid, SIGCONT);
+            continue;
+        }
         if (got == pid) {
             break;
         }

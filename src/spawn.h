@@ -24,6 +24,10 @@ struct spawn_request {
      * timeout passed: the place to take its stacks. May be NULL. */
     void (*on_hang)(pid_t pid, void *arg);
     void *on_hang_arg;
+    /* Called when the child stopped itself (SIGSTOP) while crashing, to take its
+     * stacks; the child is continued afterwards. May be NULL. */
+    void (*on_crash_stop)(pid_t pid, void *arg);
+    void *on_crash_stop_arg;
 };
 
 struct spawn_result {
