@@ -63,6 +63,35 @@ static char *engine_crashReason(const char *dir, int signal) {
     return reason;
 }
 
+/* True when every thread of a hang-stacks file waits inside the sanitizer
+ * runtime (its top frames in __tsan:: or __sanitizer::). LLVM 14's TSan can
+ * deadlock internally (slot and trace locks) under heavy load; that is a hang
+ * of the instrument, not of the program, and the run is worth repeating. */
+static bool engine_isSanitizerHang(const char *dir) {
+    char *path = util_asprintf("%s/hang-stacks", dir);
+    char *text = util_readFile(path, NULL);
+    free(path);
+    if (text == NULL) {
+        return false;
+    }
+    int threads = 0, in_runtime = 0, frame = 0;
+    bool this_one = false;
+    for (char *line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+        if (strncmp(line, "thread ", 7) == 0) {
+            in_runtime += this_one;
+            threads++;
+            this_one = false;
+            frame = 0;
+        } else if (strstr(line, " #") != NULL && frame++ < 4 &&
+                   (strstr(line, "__tsan") != NULL || strstr(line, "__sanitizer") != NULL)) {
+            this_one = true;
+        }
+    }
+    in_runtime += this_one;
+    free(text);
+    return threads > 0 && in_runtime == threads;
+}
+
 bool engine_runProgram(const struct engine_program *prog, struct run_record *rec) {
     const struct ftstress_config *cfg = prog->cfg;
     const struct runtime *rt = prog->rt;
@@ -127,6 +156,10 @@ bool engine_runProgram(const struct engine_program *prog, struct run_record *rec
     bool ok = rec->proc.started;
     if (ok) {
         rec->hung = rec->proc.timed_out;
+        if (rec->hung && engine_isSanitizerHang(dir)) {
+            rec->hung = false;
+            rec->runtime_hang = true;
+        }
         /* The harnesses exit 0 or 1 when they finished and 3 for bad input;
          * anything else, or a signal, means the code under test ended them. */
         int code = rec->proc.exit_code;

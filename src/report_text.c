@@ -118,6 +118,10 @@ void report_textScenario(FILE *out, const struct ftstress_config *cfg,
         fprintf(out, "  ThreadSanitizer: %d report%s in %d of %d runs\n", v->tsan_reports,
                 v->tsan_reports == 1 ? "" : "s", v->tsan_runs, v->runs);
     }
+    if (v->runtime_hangs > 0) {
+        fprintf(out, "  note: %d run%s repeated: the TSan runtime itself deadlocked (not a finding)\n",
+                v->runtime_hangs, v->runtime_hangs == 1 ? "" : "s");
+    }
     if (v->failed_restores > 0) {
         fprintf(out, "  note: TSan could not restore %d stack%s (its history_size was too small)\n",
                 v->failed_restores, v->failed_restores == 1 ? "" : "s");

@@ -83,6 +83,20 @@ static bool runner_scenario(const struct ftstress_config *cfg, const struct runt
             engine_recordFree(&rec);
             return false;
         }
+        if (rec.runtime_hang) {
+            /* The instrument deadlocked, not the scenario: once more, same seed. */
+            LOG_W("%s run %d: the TSan runtime deadlocked internally; running it again", v->name, i);
+            v->runtime_hangs++;
+            engine_recordFree(&rec);
+            char *again = util_asprintf("%s-again", dir);
+            bool started = engine_runOnce(cfg, rt, tsan_supp_path, supp, path, seed, again, &rec);
+            free(again);
+            if (!started) {
+                free(dir);
+                engine_recordFree(&rec);
+                return false;
+            }
+        }
         free(dir);
         verdict_addRun(v, &rec);
         char *why = verdict_ofRun(&rec);

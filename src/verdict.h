@@ -17,6 +17,7 @@ struct scenario_verdict {
     struct results merged; /* histograms and counts over all runs; owned */
     int runs;
     int crashes, hangs, scenario_errors, tsan_runs;
+    int runtime_hangs; /* runs repeated because the TSan runtime itself deadlocked */
     int tsan_reports, failed_restores;
     char *error;                 /* the first scenario error; owned or NULL */
     struct finding_set findings; /* deduplicated over the runs; owned */
