@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmdline.h"
 #include "fuzz_campaign.h"
@@ -57,8 +58,37 @@ struct fuzz_session {
     struct suppress_set supp;
     char *work;
     char *tsan_supp;
+    char *python; /* the interpreter wrapper, when the report hook is off; owned */
     struct fuzz_env env;
 };
+
+/* The runtime's TSan report hook (src/runtime/tsan_report_hook.c) walks the
+ * reporting thread's Python frames through instrumented interpreter code
+ * while TSan holds its report lock; under a storm of reports (io.BytesIO
+ * gives dozens in its first second) TSan can deadlock on itself there, and
+ * each time costs a process its whole time slice and the watchdog's margin.
+ * Until the hook avoids that, fuzz processes start without it: a two-line
+ * wrapper unsets FTSTRESS_PYSTACKS before the interpreter's constructors read
+ * it. Reports keep their C stacks; the harness names the iteration and its
+ * operations. FTSTRESS_FUZZ_PYSTACKS=1 keeps the hook. Returns false after
+ * logging why the wrapper could not be written. */
+static bool fuzz_sessionWithoutHook(struct fuzz_session *s) {
+    const char *keep = getenv("FTSTRESS_FUZZ_PYSTACKS");
+    if ((keep != NULL && strcmp(keep, "1") == 0) || strchr(s->rt.python, '\'') != NULL) {
+        return true;
+    }
+    s->python = util_asprintf("%s/python-nohook", s->work);
+    char *text =
+        util_asprintf("#!/bin/sh\nunset FTSTRESS_PYSTACKS\nexec '%s' \"$@\"\n", s->rt.python);
+    bool ok = util_writeFileAtomic(s->python, text, strlen(text)) && chmod(s->python, 0755) == 0;
+    free(text);
+    if (!ok) {
+        LOG_P("cannot write %s", s->python);
+        return false;
+    }
+    s->rt.python = s->python;
+    return true;
+}
 
 static int fuzz_rmEntry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
     return remove(path);
@@ -89,8 +119,14 @@ static int fuzz_sessionOpen(const struct ftstress_config *cfg, struct fuzz_sessi
         !suppress_writeTsanFile(&s->supp, s->tsan_supp)) {
         return cfg->suppressions ? EXIT_USAGE : EXIT_INTERNAL;
     }
-    s->env = (struct fuzz_env){.cfg = cfg, .rt = &s->rt, .tsan_supp_path = s->tsan_supp,
-                               .supp = &s->supp, .work = s->work};
+    if (!fuzz_sessionWithoutHook(s)) {
+        return EXIT_INTERNAL;
+    }
+    s->env = (struct fuzz_env){.cfg = cfg,
+                               .rt = &s->rt,
+                               .tsan_supp_path = s->tsan_supp,
+                               .supp = &s->supp,
+                               .work = s->work};
     return EXIT_CLEAN;
 }
 
@@ -109,13 +145,14 @@ static void fuzz_sessionClose(const struct ftstress_config *cfg, struct fuzz_ses
     runtime_close(&s->rt);
     free(s->work);
     free(s->tsan_supp);
+    free(s->python);
     memset(s, 0, sizeof(*s));
 }
 
 /* The campaign's options from the command line. */
 static struct fuzz_campaignOptions fuzz_options(const struct ftstress_config *cfg) {
-    struct fuzz_campaignOptions opt = {.runs = cfg->runs, .minimize = true, .save_cases = true,
-                                       .progress = stdout};
+    struct fuzz_campaignOptions opt = {
+        .runs = cfg->runs, .minimize = true, .save_cases = true, .progress = stdout};
     if (cfg->time_budget > 0) {
         opt.budget = cfg->time_budget;
     } else if (cfg->iterations_given) {
@@ -202,8 +239,9 @@ int fuzz_replayCase(struct ftstress_config *cfg, const char *case_path) {
         }
         free(dir);
     }
-    int repeat = cfg->iterations_given ? (int)(cfg->iterations > 1000000 ? 1000000 : cfg->iterations)
-                                       : FUZZ_REPLAY_REPEAT;
+    int repeat = cfg->iterations_given
+                     ? (int)(cfg->iterations > 1000000 ? 1000000 : cfg->iterations)
+                     : FUZZ_REPLAY_REPEAT;
     double seconds = cfg->time_budget > 0 ? cfg->time_budget : FUZZ_REPLAY_SECONDS;
     size_t ops = fuzz_planOps(&k.plan);
     printf("replaying %s: %s, %zu op%s in %zu thread%s", case_path, k.target, ops,

@@ -16,9 +16,15 @@
  * repetitions; eight keeps both in proportion. */
 #define FUZZ_MIN_BATCH 8
 
-/* Seconds past its time slice before a fuzzing process counts as hung: the
- * interpreter's start-up under TSan alone takes seconds on a busy machine. */
-#define FUZZ_HANG_MARGIN 30.0
+/* Seconds without progress (a new line in its results file, one per
+ * iteration) before a process counts as hung: more than an iteration ever
+ * takes, and more than the interpreter's start-up under TSan on a busy
+ * machine. --timeout may lower it. */
+#define FUZZ_STALL_SECONDS 20.0
+
+static double fuzz_campaignStall(const struct fuzz_env *env) {
+    return env->cfg->timeout < FUZZ_STALL_SECONDS ? env->cfg->timeout : FUZZ_STALL_SECONDS;
+}
 
 bool fuzz_campaignIsTsanKind(const char *kind) {
     static const char *const ours[] = {"crash", "hang", "unexpected-exception", "invariant",
@@ -159,7 +165,8 @@ static long fuzz_campaignLabel(const char *label) {
 
 /* A case describing plan for the campaign; strings borrowed, do not free. */
 static struct fuzz_case fuzz_campaignCase(const struct fuzz_env *env, const struct fuzz_campaign *c,
-                                          uint64_t seed, long iteration, const struct fuzz_plan *plan) {
+                                          uint64_t seed, long iteration,
+                                          const struct fuzz_plan *plan) {
     struct fuzz_case k = {0};
     k.target = c->spec;
     k.label = c->label;
@@ -230,12 +237,24 @@ int fuzz_campaignCheck(const struct fuzz_env *env, const char *spec, const char 
         free(seq);
         return -1;
     }
-    char *stop_when = fuzz_campaignStopWhen(signature, kind);
-    struct fuzz_request req = {.target = spec, .label = label, .seed = seed,
-                               .threads = (int)plan->nthreads, .sequences = seq,
-                               .repeat = repeat, .candidate_seconds = seconds,
-                               .time_budget = seconds, .stop_when = stop_when,
-                               .timeout = seconds + FUZZ_HANG_MARGIN, .dir = dir};
+    /* A race is not stopped for: the harness's check of a TSan report is by
+     * function names only, and a report naming the same functions at other
+     * sites would end the replay early. TSan reports each race once, so
+     * running on costs only the repetitions. */
+    char *stop_when = kind != NULL && fuzz_campaignIsTsanKind(kind)
+                          ? strdup("none")
+                          : fuzz_campaignStopWhen(signature, kind);
+    struct fuzz_request req = {.target = spec,
+                               .label = label,
+                               .seed = seed,
+                               .threads = (int)plan->nthreads,
+                               .sequences = seq,
+                               .repeat = repeat,
+                               .candidate_seconds = seconds,
+                               .time_budget = seconds,
+                               .stop_when = stop_when,
+                               .timeout = fuzz_campaignStall(env),
+                               .dir = dir};
     struct fuzz_run run;
     bool ran = fuzz_execRun(env, &req, &run);
     free(stop_when);
@@ -312,9 +331,9 @@ static void fuzz_campaignMinimize(const struct fuzz_env *env, struct fuzz_campai
     fuzz_minInit(&m, &found->plan, tsan ? (active < 2 ? active : 2) : 1);
     const struct finding *fi = finding_find(&c->findings, found->signature);
     if (fi != NULL) {
-        char *text = util_asprintf("%s\n%s\n%s", fi->title ? fi->title : "",
-                                   fi->detail ? fi->detail : "",
-                                   fi->python_stack ? fi->python_stack : "");
+        char *text =
+            util_asprintf("%s\n%s\n%s", fi->title ? fi->title : "", fi->detail ? fi->detail : "",
+                          fi->python_stack ? fi->python_stack : "");
         fuzz_minSetHint(&m, text);
         free(text);
     }
@@ -340,12 +359,18 @@ static void fuzz_campaignMinimize(const struct fuzz_env *env, struct fuzz_campai
         char *rdir = util_asprintf("%s/%s/min-%zu-%03d", env->work, safe, index, round);
         char *seq = util_asprintf("%s/sequences", rdir);
         double left = deadline - util_now();
-        struct fuzz_request req = {.target = c->spec, .label = c->label, .seed = found->seed,
-                                   .threads = c->threads, .sequences = seq,
-                                   .repeat = repeat, .candidate_seconds = per,
-                                   .stop_when = stop_when, .stop_candidate_only = tsan,
+        struct fuzz_request req = {.target = c->spec,
+                                   .label = c->label,
+                                   .seed = found->seed,
+                                   .threads = c->threads,
+                                   .sequences = seq,
+                                   .repeat = repeat,
+                                   .candidate_seconds = per,
+                                   .stop_when = stop_when,
+                                   .stop_candidate_only = tsan,
                                    .time_budget = left > 1 ? left : 1,
-                                   .timeout = left + FUZZ_HANG_MARGIN, .dir = rdir};
+                                   .timeout = fuzz_campaignStall(env),
+                                   .dir = rdir};
         for (size_t i = 0; i < total; i++) {
             if ((int)cands[i].nthreads > req.threads) {
                 req.threads = (int)cands[i].nthreads;
@@ -357,7 +382,8 @@ static void fuzz_campaignMinimize(const struct fuzz_env *env, struct fuzz_campai
         bool give_up = !ok;
         if (ok) {
             long failed;
-            size_t tested = fuzz_campaignTested(&run, total, found->signature, found->kind, &failed);
+            size_t tested =
+                fuzz_campaignTested(&run, total, found->signature, found->kind, &failed);
             if (!confirmed) {
                 if (failed >= 0) {
                     confirmed = true;
@@ -399,13 +425,19 @@ static void fuzz_campaignMinimize(const struct fuzz_env *env, struct fuzz_campai
 }
 
 bool fuzz_campaignDrawPlan(const struct fuzz_env *env, const char *spec, const char *label,
-                          uint64_t seed, long iteration, int threads, int ops, const char *dir,
-                          struct fuzz_plan *out) {
+                           uint64_t seed, long iteration, int threads, int ops, const char *dir,
+                           struct fuzz_plan *out) {
     memset(out, 0, sizeof(*out));
-    struct fuzz_request req = {.target = spec, .label = label, .seed = seed,
-                               .threads = threads, .ops = ops,
-                               .first_iteration = iteration, .iterations = 1, .plan_only = true,
-                               .timeout = FUZZ_HANG_MARGIN, .dir = dir};
+    struct fuzz_request req = {.target = spec,
+                               .label = label,
+                               .seed = seed,
+                               .threads = threads,
+                               .ops = ops,
+                               .first_iteration = iteration,
+                               .iterations = 1,
+                               .plan_only = true,
+                               .timeout = fuzz_campaignStall(env),
+                               .dir = dir};
     struct fuzz_run run;
     if (!fuzz_execRun(env, &req, &run)) {
         fuzz_runFree(&run);
@@ -418,12 +450,12 @@ bool fuzz_campaignDrawPlan(const struct fuzz_env *env, const char *spec, const c
     return ok;
 }
 
-/* Records the findings of run that the campaign had not seen. */
+/* Records the findings of run that the campaign (begun at util_now() time
+ * campaign_start) had not seen. */
 static size_t fuzz_campaignCollect(struct fuzz_campaign *c, const struct fuzz_run *run,
-                                   uint64_t seed, int process, double process_start) {
+                                   uint64_t seed, int process, double campaign_start,
+                                   double process_start) {
     size_t fresh = 0;
-    /* The harness's clock starts after the interpreter's start-up. */
-    double startup = run->rec.proc.seconds - run->res.seconds;
     for (size_t i = 0; i < run->rec.findings.count; i++) {
         const struct finding *f = &run->rec.findings.items[i];
         if (finding_find(&c->findings, f->signature) != NULL) {
@@ -437,8 +469,9 @@ static size_t fuzz_campaignCollect(struct fuzz_campaign *c, const struct fuzz_ru
         found.process = process;
         found.iteration = o ? fuzz_campaignLabel(o->label) : -1;
         found.reproduced = -1;
-        if (o != NULL && o->seconds >= 0) {
-            found.at = process_start + (startup > 0 ? startup : 0) + o->seconds;
+        if (o != NULL && o->seconds >= 0 && run->res.started > 0) {
+            /* The harness stamps when it began on the same clock. */
+            found.at = run->res.started + o->seconds - campaign_start;
         } else {
             found.at = process_start + run->rec.proc.seconds;
         }
@@ -484,10 +517,14 @@ bool fuzz_campaignRun(const struct fuzz_env *env, const char *spec, const char *
                             ? cfg->seed
                             : engine_runSeed(cfg->seed, label, i);
         char *dir = util_asprintf("%s/%s/proc-%03d-%" PRIu64, env->work, safe, i, seed);
-        struct fuzz_request req = {.target = spec, .label = label, .seed = seed,
-                                   .threads = cfg->threads, .ops = cfg->ops,
-                                   .iterations = iterations, .time_budget = slice,
-                                   .timeout = slice > 0 ? slice + FUZZ_HANG_MARGIN : cfg->timeout,
+        struct fuzz_request req = {.target = spec,
+                                   .label = label,
+                                   .seed = seed,
+                                   .threads = cfg->threads,
+                                   .ops = cfg->ops,
+                                   .iterations = iterations,
+                                   .time_budget = slice,
+                                   .timeout = fuzz_campaignStall(env),
                                    .dir = dir};
         double process_start = util_now() - start;
         struct fuzz_run run;
@@ -516,15 +553,18 @@ bool fuzz_campaignRun(const struct fuzz_env *env, const char *spec, const char *
         c->lin_undecided += run.res.lin_undecided;
         c->crashes += run.rec.crashed;
         c->hangs += run.rec.hung;
-        size_t fresh = fuzz_campaignCollect(c, &run, seed, i + 1, process_start);
+        size_t fresh = fuzz_campaignCollect(c, &run, seed, i + 1, start, process_start);
         fuzz_campaignSaveOutcomes(env, c, &run, seed, opt->save_cases);
         if (opt->progress != NULL) {
             fprintf(opt->progress,
-                    "  process %d seed %" PRIu64 ": %ld iterations, %ld ops in %.1f s (%.0f ops/s)%s%s, "
+                    "  process %d seed %" PRIu64
+                    ": %ld iterations, %ld ops in %.1f s (%.0f ops/s)%s%s, "
                     "%zu new finding%s\n",
                     i + 1, seed, run.res.iterations, run.res.ops_done, run.rec.proc.seconds,
                     run.res.seconds > 0 ? (double)run.res.ops_done / run.res.seconds : 0.0,
-                    run.rec.crashed ? ", crashed: " : run.rec.hung ? ", hung" : "",
+                    run.rec.crashed ? ", crashed: "
+                    : run.rec.hung  ? ", hung"
+                                    : "",
                     run.rec.crashed && run.rec.crash_reason ? run.rec.crash_reason : "", fresh,
                     fresh == 1 ? "" : "s");
             fflush(opt->progress);
@@ -542,8 +582,8 @@ bool fuzz_campaignRun(const struct fuzz_env *env, const char *spec, const char *
         struct fuzz_found *f = &c->found[i];
         if (f->plan.nthreads == 0 && f->iteration >= 0) {
             char *dir = util_asprintf("%s/%s/plan-%zu", env->work, safe, i);
-            fuzz_campaignDrawPlan(env, c->spec, c->label, f->seed, f->iteration, c->threads,
-                                  c->ops, dir, &f->plan);
+            fuzz_campaignDrawPlan(env, c->spec, c->label, f->seed, f->iteration, c->threads, c->ops,
+                                  dir, &f->plan);
             free(dir);
         }
     }
@@ -552,10 +592,11 @@ bool fuzz_campaignRun(const struct fuzz_env *env, const char *spec, const char *
         double deadline = began + opt->minimize_budget;
         /* Crashes first, then wrong results, then races; each gets a share
          * of the time so the first one cannot take it all. */
-        /* Passes 0-2 take the first crash, wrong result and race; passes
-         * 3-5 the rest in the same order. Each gets a share of the time so
-         * that one finding cannot take it all (a rare crash may not show
-         * again in any number of tries). */
+        /* Passes 0-2 take the first race, wrong result and crash; passes
+         * 3-5 the rest in the same order. Races come first because they
+         * shrink reliably (TSan needs no lucky timing), crashes last because
+         * a rare one may not show again in any number of tries; each gets a
+         * share of the time so that one finding cannot take it all. */
         bool *tried = calloc(c->nfound, sizeof(*tried));
         if (tried == NULL) {
             abort();
@@ -563,7 +604,9 @@ bool fuzz_campaignRun(const struct fuzz_env *env, const char *spec, const char *
         for (int pass = 0; pass < 6; pass++) {
             for (size_t i = 0; i < c->nfound && !*stop && util_now() < deadline; i++) {
                 struct fuzz_found *f = &c->found[i];
-                int rank = strcmp(f->kind, "crash") == 0 ? 0 : fuzz_campaignIsTsanKind(f->kind) ? 2 : 1;
+                int rank = fuzz_campaignIsTsanKind(f->kind) ? 0
+                           : strcmp(f->kind, "crash") == 0  ? 2
+                                                            : 1;
                 if (tried[i] || rank != pass % 3 || f->plan.nthreads == 0 ||
                     strcmp(f->kind, "hang") == 0) {
                     continue;
@@ -590,6 +633,9 @@ bool fuzz_campaignRun(const struct fuzz_env *env, const char *spec, const char *
     if (opt->save_cases) {
         for (size_t i = 0; i < c->nfound; i++) {
             struct fuzz_found *f = &c->found[i];
+            if (f->plan.nthreads == 0 && f->iteration < 0) {
+                continue; /* nothing would replay it: seen outside any iteration */
+            }
             const struct finding *fi = finding_find(&c->findings, f->signature);
             struct fuzz_case k = fuzz_campaignCase(env, c, f->seed, f->iteration, &f->plan);
             k.verdict = fi ? fi->title : f->signature;

@@ -29,37 +29,37 @@ struct fuzz_campaignOptions {
 
 /* One distinct finding of a campaign and what replays it. */
 struct fuzz_found {
-    char *signature;        /* owned */
-    char *kind;             /* owned */
-    uint64_t seed;          /* the process seed */
-    long iteration;         /* in that process; -1 when unknown */
-    int process;            /* 1-based */
-    double at;              /* seconds into the campaign, -1 when unknown */
-    struct fuzz_plan plan;  /* the sequence (minimized when minimized_ops > 0); owned */
-    size_t original_ops;    /* before minimization */
-    size_t minimized_ops;   /* after, 0 when not minimized */
-    int reproduced;         /* -1 not tried, 0 no, 1 yes */
-    int min_tests;          /* candidates minimization ran */
-    bool min_done;          /* minimization finished (1-minimal), not cut short by time */
-    char *case_path;        /* owned, NULL when not saved */
+    char *signature;       /* owned */
+    char *kind;            /* owned */
+    uint64_t seed;         /* the process seed */
+    long iteration;        /* in that process; -1 when unknown */
+    int process;           /* 1-based */
+    double at;             /* seconds into the campaign, -1 when unknown */
+    struct fuzz_plan plan; /* the sequence (minimized when minimized_ops > 0); owned */
+    size_t original_ops;   /* before minimization */
+    size_t minimized_ops;  /* after, 0 when not minimized */
+    int reproduced;        /* -1 not tried, 0 no, 1 yes */
+    int min_tests;         /* candidates minimization ran */
+    bool min_done;         /* minimization finished (1-minimal), not cut short by time */
+    char *case_path;       /* owned, NULL when not saved */
 };
 
 struct fuzz_campaign {
-    char *spec, *label;     /* owned */
-    char *mode;             /* "file", "auto" or "function" (the harness says); owned */
-    size_t nops;            /* the target's operations */
-    int threads, ops;       /* threads, operations per thread */
-    char *error;            /* the target is bad input: the harness's message; owned */
+    char *spec, *label; /* owned */
+    char *mode;         /* "file", "auto" or "function" (the harness says); owned */
+    size_t nops;        /* the target's operations */
+    int threads, ops;   /* threads, operations per thread */
+    char *error;        /* the target is bad input: the harness's message; owned */
     int processes, crashes, hangs;
     long iterations, ops_done, lin_checked, lin_undecided;
-    double seconds;         /* wall time, minimization included */
-    double fuzz_seconds;    /* time in the harnesses' fuzzing loops */
+    double seconds;      /* wall time, minimization included */
+    double fuzz_seconds; /* time in the harnesses' fuzzing loops */
     double minimize_seconds;
     struct finding_set findings; /* owned */
     struct fuzz_found *found;    /* owned, one per finding, same order */
     size_t nfound;
     size_t outcomes, outcome_cases; /* distinct new outcomes; cases saved for them */
-    char **outcome_keys;    /* owned */
+    char **outcome_keys;            /* owned */
 };
 
 /* Fuzzes spec (a file's absolute path or module:factory), its findings
@@ -85,8 +85,8 @@ int fuzz_campaignCheck(const struct fuzz_env *env, const char *spec, const char 
 /* Iteration `iteration` of seed (threads, ops per thread) drawn again by the
  * harness without running it, into out. False when it could not be. */
 bool fuzz_campaignDrawPlan(const struct fuzz_env *env, const char *spec, const char *label,
-                          uint64_t seed, long iteration, int threads, int ops, const char *dir,
-                          struct fuzz_plan *out);
+                           uint64_t seed, long iteration, int threads, int ops, const char *dir,
+                           struct fuzz_plan *out);
 
 /* True when finding f counts as the finding (signature, kind): the same
  * signature, or for crashes, hangs and wrong results the same kind. */

@@ -31,29 +31,29 @@ char *fuzz_caseFormat(const struct fuzz_case *c, const char *path) {
     strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     char *verdict = fuzz_caseOneLine(c->verdict);
     char *sig = fuzz_caseOneLine(c->signature);
-    char *text = util_asprintf(
-        "# ftstress fuzz case: replay with 'ftstress replay %s'\n"
-        "format=1\n"
-        "kind=fuzz\n"
-        "target=%s\n"
-        "label=%s\n"
-        "seed=%" PRIu64 "\n"
-        "iteration=%ld\n"
-        "threads=%d\n"
-        "ops=%d\n"
-        "noise=%s\n"
-        "timeout=%g\n"
-        "runtime=%s\n"
-        "finding_kind=%s\n"
-        "signature=%s\n"
-        "verdict=%s\n"
-        "original_ops=%zu\n"
-        "reproduced=%d\n"
-        "found_at=%s\n",
-        path ? path : "CASE", c->target, c->label ? c->label : "", c->seed, c->iteration,
-        c->threads, c->ops, config_noiseName(c->noise), c->timeout,
-        c->runtime_key ? c->runtime_key : "", c->kind ? c->kind : "", sig, verdict,
-        c->original_ops, c->reproduced, stamp);
+    char *text =
+        util_asprintf("# ftstress fuzz case: replay with 'ftstress replay %s'\n"
+                      "format=1\n"
+                      "kind=fuzz\n"
+                      "target=%s\n"
+                      "label=%s\n"
+                      "seed=%" PRIu64 "\n"
+                      "iteration=%ld\n"
+                      "threads=%d\n"
+                      "ops=%d\n"
+                      "noise=%s\n"
+                      "timeout=%g\n"
+                      "runtime=%s\n"
+                      "finding_kind=%s\n"
+                      "signature=%s\n"
+                      "verdict=%s\n"
+                      "original_ops=%zu\n"
+                      "reproduced=%d\n"
+                      "found_at=%s\n",
+                      path ? path : "CASE", c->target, c->label ? c->label : "", c->seed,
+                      c->iteration, c->threads, c->ops, config_noiseName(c->noise), c->timeout,
+                      c->runtime_key ? c->runtime_key : "", c->kind ? c->kind : "", sig, verdict,
+                      c->original_ops, c->reproduced, stamp);
     free(verdict);
     free(sig);
     for (size_t t = 0; t < c->plan.nthreads; t++) {
@@ -85,8 +85,8 @@ static bool fuzz_caseNumber(const struct manifest *m, const char *key, double mi
     return true;
 }
 
-bool fuzz_caseParse(const char *name, const char *text, size_t len, struct fuzz_case *c,
-                    char *err, size_t errlen) {
+bool fuzz_caseParse(const char *name, const char *text, size_t len, struct fuzz_case *c, char *err,
+                    size_t errlen) {
     memset(c, 0, sizeof(*c));
     struct manifest m;
     if (!manifest_parse(name, text, len, &m, err, errlen)) {
@@ -102,8 +102,8 @@ bool fuzz_caseParse(const char *name, const char *text, size_t len, struct fuzz_
         snprintf(err, errlen, "%s: not a fuzz case (kind=%s)", name, kind ? kind : "missing");
     } else if (target == NULL || *target == '\0') {
         snprintf(err, errlen, "%s: field 'target' is missing", name);
-    } else if (seed == NULL || (errno = 0, strtoull(seed, &end, 10), errno != 0 || *end != '\0' ||
-                                end == seed)) {
+    } else if (seed == NULL ||
+               (errno = 0, strtoull(seed, &end, 10), errno != 0 || *end != '\0' || end == seed)) {
         snprintf(err, errlen, "%s: field 'seed' is %s", name, seed ? "malformed" : "missing");
     } else if (fuzz_caseNumber(&m, "iteration", -1, 1e15, -1, &iteration, err, errlen) &&
                fuzz_caseNumber(&m, "threads", 1, FUZZ_CASE_MAX_THREADS, 2, &threads, err, errlen) &&
@@ -126,7 +126,8 @@ bool fuzz_caseParse(const char *name, const char *text, size_t len, struct fuzz_
             }
         }
         if (ok && c->plan.nthreads == 0 && iteration < 0) {
-            snprintf(err, errlen, "%s: neither thread.N lines nor an iteration to draw again", name);
+            snprintf(err, errlen, "%s: neither thread.N lines nor an iteration to draw again",
+                     name);
             ok = false;
         }
     }
@@ -163,8 +164,8 @@ bool fuzz_caseParse(const char *name, const char *text, size_t len, struct fuzz_
 char *fuzz_caseSafeName(const char *name) {
     char *out = strdup(name);
     for (char *p = out; *p; p++) {
-        bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-                  *p == '.' || *p == '_' || *p == '-';
+        bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                  (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-';
         if (!ok) {
             *p = '_';
         }

@@ -17,19 +17,19 @@
 #include "fuzz_plan.h"
 
 struct fuzz_case {
-    char *target;       /* module:factory or the target file's absolute path; owned */
-    char *label;        /* the target's short name; owned */
-    uint64_t seed;      /* the process seed the iteration was drawn from */
-    long iteration;     /* the iteration within that process, -1 when unknown */
-    int threads, ops;   /* the campaign's threads and operations per thread */
+    char *target;     /* module:factory or the target file's absolute path; owned */
+    char *label;      /* the target's short name; owned */
+    uint64_t seed;    /* the process seed the iteration was drawn from */
+    long iteration;   /* the iteration within that process, -1 when unknown */
+    int threads, ops; /* the campaign's threads and operations per thread */
     enum noise_level noise;
     double timeout;
-    char *runtime_key;  /* owned, may be NULL */
-    char *verdict;      /* one line; owned */
-    char *kind;         /* the finding's kind ("data-race", "crash", ...) or "outcome"; owned */
-    char *signature;    /* the finding's signature; owned, may be NULL */
-    size_t original_ops; /* operations before minimization, 0 when not minimized */
-    int reproduced;     /* minimization confirmed it: 1, could not: 0, not tried: -1 */
+    char *runtime_key;     /* owned, may be NULL */
+    char *verdict;         /* one line; owned */
+    char *kind;            /* the finding's kind ("data-race", "crash", ...) or "outcome"; owned */
+    char *signature;       /* the finding's signature; owned, may be NULL */
+    size_t original_ops;   /* operations before minimization, 0 when not minimized */
+    int reproduced;        /* minimization confirmed it: 1, could not: 0, not tried: -1 */
     struct fuzz_plan plan; /* the sequence; may be empty */
 };
 
@@ -37,8 +37,8 @@ struct fuzz_case {
 char *fuzz_caseFormat(const struct fuzz_case *c, const char *path);
 
 /* Parses text read from name into c. Returns false with "NAME: reason" in err. */
-bool fuzz_caseParse(const char *name, const char *text, size_t len, struct fuzz_case *c,
-                    char *err, size_t errlen);
+bool fuzz_caseParse(const char *name, const char *text, size_t len, struct fuzz_case *c, char *err,
+                    size_t errlen);
 
 /* Writes c to dir/name atomically (dir created). Returns the path (caller
  * frees) or NULL after logging why. */

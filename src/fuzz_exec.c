@@ -63,8 +63,8 @@ struct finding fuzz_execFinding(const struct fuzz_event *e, const char *label) {
                                 e->tid, e->opk, message);
         free(type);
     } else if (strcmp(e->kind, "invariant") == 0) {
-        char *type = strstr(message, "returned False") ? strdup("false")
-                                                        : fuzz_execExceptionType(message);
+        char *type =
+            strstr(message, "returned False") ? strdup("false") : fuzz_execExceptionType(message);
         f.signature = util_asprintf("invariant:%s:%s", label, type);
         f.kind = strdup("invariant");
         f.title = util_asprintf("invariant violated after an iteration: %s", message);
@@ -72,14 +72,23 @@ struct finding fuzz_execFinding(const struct fuzz_event *e, const char *label) {
     } else {
         f.signature = util_asprintf("%s:%s", e->kind, label);
         f.kind = strdup(e->kind);
-        f.title = util_asprintf("%s: %s", strcmp(e->kind, "linearizability") == 0
-                                              ? "wrong results"
-                                              : e->kind,
-                                message);
+        f.title = util_asprintf(
+            "%s: %s", strcmp(e->kind, "linearizability") == 0 ? "wrong results" : e->kind, message);
     }
     f.detail = e->detail ? strdup(e->detail) : NULL;
     f.scenario = strdup(label);
     return f;
+}
+
+/* The end of the TSan log as far as the harness accounted for it. */
+static long fuzz_execLoggedUpTo(const struct fuzz_results *res) {
+    long end = 0;
+    for (size_t i = 0; i < res->nevents; i++) {
+        if (res->events[i].type == FUZZ_EVENT_TSAN && res->events[i].off_end > end) {
+            end = res->events[i].off_end;
+        }
+    }
+    return end;
 }
 
 /* Byte offset of each line start of text (1-based line n starts at starts[n-1]). */
@@ -142,10 +151,14 @@ static void fuzz_execAttributeTsan(struct fuzz_run *run) {
                     hit = e;
                 }
             }
+            /* Past the last growth the harness saw: written during the
+             * iteration it was in when it died (or the watchdog ended it). */
+            bool in_last = r->kind == TSANREPORT_DEADLY_SIGNAL ||
+                           (!run->res.final && (long)at >= fuzz_execLoggedUpTo(&run->res));
             char *sig = signature_ofReport(r);
             if (hit != NULL) {
                 fuzz_execAddOrigin(run, sig, hit->label, hit->seconds);
-            } else if (r->kind == TSANREPORT_DEADLY_SIGNAL) {
+            } else if (in_last && run->res.last_iter != NULL) {
                 fuzz_execAddOrigin(run, sig, run->res.last_iter, -1);
             }
             free(sig);
@@ -177,6 +190,45 @@ static void fuzz_execAddHarnessFindings(const struct fuzz_env *env, const struct
     }
 }
 
+bool fuzz_execStuckInReportHook(const char *stacks) {
+    for (const char *t = strstr(stacks, "thread "); t != NULL;) {
+        const char *next = strstr(t + 1, "\nthread ");
+        size_t len = next ? (size_t)(next - t) : strlen(t);
+        char *block = util_strndup(t, len);
+        const char *f2 = strstr(block, "#2 ");
+        bool blocked = (strstr(block, "FutexWait") != NULL &&
+                        strstr(block, "FutexWait") < (f2 ? f2 : block + len)) ||
+                       (strstr(block, "Semaphore4Wait") != NULL &&
+                        strstr(block, "Semaphore4Wait") < (f2 ? f2 : block + len));
+        bool stuck = blocked && strstr(block, "__tsan_on_report") != NULL;
+        free(block);
+        if (stuck) {
+            return true;
+        }
+        t = next ? next + 1 : NULL;
+    }
+    return false;
+}
+
+/* The watchdog asks a hung process for its Python stacks with SIGUSR1;
+ * faulthandler's handler then trips TSan's signal checks ("signal handler
+ * spoils errno" in faulthandler_user). Those reports are the watchdog's
+ * doing, not the target's. */
+static void fuzz_execDropWatchdogReports(struct finding_set *set) {
+    struct finding_set kept = {0};
+    for (size_t i = 0; i < set->count; i++) {
+        const struct finding *f = &set->items[i];
+        if (strstr(f->signature, "faulthandler_user") != NULL &&
+            strncmp(f->kind, "signal", 6) == 0) {
+            continue;
+        }
+        struct finding_set one = {.items = &set->items[i], .count = 1};
+        finding_merge(&kept, &one);
+    }
+    finding_setFree(set);
+    *set = kept;
+}
+
 /* Holds the argument strings of one request. */
 struct fuzz_execArgs {
     const char *argv[ENGINE_MAX_ARGS];
@@ -201,7 +253,8 @@ static void fuzz_execArgOwned(struct fuzz_execArgs *a, const char *opt, char *va
     }
 }
 
-bool fuzz_execRun(const struct fuzz_env *env, const struct fuzz_request *req, struct fuzz_run *run) {
+bool fuzz_execRun(const struct fuzz_env *env, const struct fuzz_request *req,
+                  struct fuzz_run *run) {
     memset(run, 0, sizeof(*run));
     char *harness = paths_inHome("scenarios/fuzzharness.py");
     char *results = util_asprintf("%s/results", req->dir);
@@ -251,24 +304,46 @@ bool fuzz_execRun(const struct fuzz_env *env, const struct fuzz_request *req, st
         fuzz_execArg(&a, "--plan-only");
     }
 
-    /* The watchdog is per request: a campaign's process is meant to run for
-     * its time slice, a hang is that plus the margin. */
+    /* The watchdog counts from the results file's last change: the harness
+     * writes a line per iteration, so a long time slice is not a hang and a
+     * stuck iteration is one after req->timeout seconds. */
     struct ftstress_config cfg = *env->cfg;
     cfg.timeout = req->timeout > 0 ? req->timeout : env->cfg->timeout;
-    struct engine_program prog = {.cfg = &cfg, .rt = env->rt, .tsan_supp_path = env->tsan_supp_path,
-                                  .supp = env->supp, .args = a.argv, .label = req->label,
-                                  .seed = req->seed, .dir = req->dir};
+    struct engine_program prog = {.cfg = &cfg,
+                                  .rt = env->rt,
+                                  .tsan_supp_path = env->tsan_supp_path,
+                                  .supp = env->supp,
+                                  .args = a.argv,
+                                  .label = req->label,
+                                  .seed = req->seed,
+                                  .dir = req->dir,
+                                  .progress_path = results};
     bool ok = engine_runProgram(&prog, &run->rec);
     if (ok) {
         fuzz_resultsLoad(results, &run->res);
         struct run_record *rec = &run->rec;
         run->target_error = run->res.error != NULL;
-        if (rec->hung && run->res.last_iter == NULL && !run->target_error) {
+        char *hang_path = util_asprintf("%s/hang-stacks", req->dir);
+        char *hang = rec->hung ? util_readFile(hang_path, NULL) : NULL;
+        free(hang_path);
+        run->tool_stall = hang != NULL && fuzz_execStuckInReportHook(hang);
+        free(hang);
+        if (run->tool_stall) {
+            /* A thread stuck inside the runtime's TSan report hook: the hook
+             * runs instrumented interpreter code while TSan holds its report
+             * lock, and TSan can deadlock on itself there. Not the target's
+             * hang; what the process found before stays. */
+            LOG_W("%s: the process deadlocked inside TSan's report hook (a runtime issue, "
+                  "src/runtime/tsan_report_hook.c); not counted as a hang",
+                  req->label);
+            rec->hung = false;
+        } else if (rec->hung && run->res.last_iter == NULL && !run->target_error) {
             /* The watchdog fired before the first iteration began: the
              * interpreter was still starting (or loading the target), which
              * says more about the machine's load than about the target. */
             LOG_W("%s: the harness had not begun fuzzing when its %.0f s ran out (a busy "
-                  "machine?); not counted as a hang", req->label, cfg.timeout);
+                  "machine?); not counted as a hang",
+                  req->label, cfg.timeout);
             rec->hung = false;
         } else if (run->target_error) {
             rec->crashed = false;
@@ -292,6 +367,9 @@ bool fuzz_execRun(const struct fuzz_env *env, const struct fuzz_request *req, st
                 run->res.ops_done = (long)begun * run->res.threads * run->res.ops_per_thread;
                 run->res.iterations = begun;
             }
+        }
+        if (rec->hung || run->tool_stall) {
+            fuzz_execDropWatchdogReports(&rec->findings);
         }
         fuzz_execAttributeTsan(run);
         fuzz_execAddHarnessFindings(env, req, run);

@@ -19,30 +19,30 @@
 struct fuzz_env {
     const struct ftstress_config *cfg;
     const struct runtime *rt;
-    const char *tsan_supp_path;  /* the joined TSan suppressions */
+    const char *tsan_supp_path; /* the joined TSan suppressions */
     struct suppress_set *supp;
-    const char *work;            /* where run directories go */
+    const char *work; /* where run directories go */
 };
 
 /* One process to run. Unset numbers mean the harness's defaults. */
 struct fuzz_request {
-    const char *target;        /* --target: a file's absolute path or module:factory */
-    const char *label;         /* findings are attributed to it */
-    const char *list_module;   /* --list MODULE instead of fuzzing */
+    const char *target;      /* --target: a file's absolute path or module:factory */
+    const char *label;       /* findings are attributed to it */
+    const char *list_module; /* --list MODULE instead of fuzzing */
     uint64_t seed;
     int threads;
-    int ops;                   /* per thread; 0: the target's default */
+    int ops; /* per thread; 0: the target's default */
     long first_iteration;
-    long iterations;           /* 0: until the time budget */
-    double time_budget;        /* seconds; 0: none */
-    const char *sequences;     /* run these candidates instead of random iterations */
-    int repeat;                /* repetitions per candidate */
-    double candidate_seconds;  /* at most this long per candidate; 0: no limit */
-    const char *stop_when;     /* stop at the first candidate showing this (fuzz_campaignStopWhen) */
-    bool stop_candidate_only;  /* ... only that candidate's repetitions, then go on */
-    bool plan_only;            /* write the plans of the iterations, run nothing */
-    double timeout;            /* watchdog seconds */
-    const char *dir;           /* the run directory (created) */
+    long iterations;          /* 0: until the time budget */
+    double time_budget;       /* seconds; 0: none */
+    const char *sequences;    /* run these candidates instead of random iterations */
+    int repeat;               /* repetitions per candidate */
+    double candidate_seconds; /* at most this long per candidate; 0: no limit */
+    const char *stop_when;    /* stop at the first candidate showing this (fuzz_campaignStopWhen) */
+    bool stop_candidate_only; /* ... only that candidate's repetitions, then go on */
+    bool plan_only;           /* write the plans of the iterations, run nothing */
+    double timeout;           /* watchdog: seconds without a new results line */
+    const char *dir;          /* the run directory (created) */
 };
 
 /* Where one finding of a run came from. */
@@ -53,11 +53,12 @@ struct fuzz_origin {
 };
 
 struct fuzz_run {
-    struct run_record rec;   /* the engine's record; rec.findings holds every finding */
-    struct fuzz_results res; /* the results file */
+    struct run_record rec;       /* the engine's record; rec.findings holds every finding */
+    struct fuzz_results res;     /* the results file */
     struct fuzz_origin *origins; /* owned */
     size_t norigins;
-    bool target_error;       /* the harness refused the target (res.error says why) */
+    bool target_error; /* the harness refused the target (res.error says why) */
+    bool tool_stall;   /* the watchdog ended it stuck in TSan's report hook, not a hang */
 };
 
 /* Runs req. Returns false only when ftstress failed (no process started);
@@ -69,6 +70,12 @@ const struct fuzz_origin *fuzz_execOrigin(const struct fuzz_run *run, const char
 
 /* The finding a harness "finding" event stands for, attributed to label. */
 struct finding fuzz_execFinding(const struct fuzz_event *e, const char *label);
+
+/* Whether a hang's C stacks (hang.h: "thread TID (NAME):" blocks of frame
+ * lines) show a thread blocked on one of TSan's own locks (FutexWait,
+ * Semaphore::Wait) inside the runtime's report hook: TSan deadlocked on
+ * itself while printing a report, which is not the target's hang. */
+bool fuzz_execStuckInReportHook(const char *stacks);
 
 void fuzz_runFree(struct fuzz_run *run);
 

@@ -23,10 +23,10 @@ struct fuzz_min {
     size_t chunks;         /* ddmin granularity: the plan is cut into this many chunks */
     size_t next;           /* the next candidate of the current round */
     bool done;
-    size_t *batch;         /* round index of each candidate last handed out; owned */
+    size_t *batch; /* round index of each candidate last handed out; owned */
     size_t nbatch;
-    int tested;            /* candidates run so far */
-    int accepted;          /* candidates that kept the failure */
+    int tested;   /* candidates run so far */
+    int accepted; /* candidates that kept the failure */
 };
 
 /* Starts from failing, which must keep at least min_threads threads with

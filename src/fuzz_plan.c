@@ -186,8 +186,7 @@ bool fuzz_planWriteSequences(const char *path, const struct fuzz_plan *cands, si
                             n == 1 ? "" : "s");
     for (size_t c = 0; c < n; c++) {
         for (size_t t = 0; t <= cands[c].nthreads; t++) {
-            char *line = t == 0 ? util_asprintf("candidate %zu\n", c)
-                                : NULL;
+            char *line = t == 0 ? util_asprintf("candidate %zu\n", c) : NULL;
             if (t > 0) {
                 char *ops = fuzz_planFormatThread(&cands[c].threads[t - 1]);
                 line = util_asprintf("thread %s\n", ops);

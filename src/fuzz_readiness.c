@@ -16,8 +16,8 @@ int fuzz_readiness(const struct fuzz_env *env, const char *module, volatile int 
     char *label = util_asprintf("%s:*", module);
     char *safe = fuzz_caseSafeName(label);
     char *dir = util_asprintf("%s/%s/list", env->work, safe);
-    struct fuzz_request req = {.label = label, .list_module = module, .seed = cfg->seed,
-                               .timeout = 120, .dir = dir};
+    struct fuzz_request req = {
+        .label = label, .list_module = module, .seed = cfg->seed, .timeout = 120, .dir = dir};
     struct fuzz_run run;
     bool ok = fuzz_execRun(env, &req, &run);
     free(dir);
@@ -36,7 +36,10 @@ int fuzz_readiness(const struct fuzz_env *env, const char *module, volatile int 
     size_t n = run.res.nentries;
     struct fuzz_campaignOptions opt = {
         .budget = cfg->time_budget > 0 ? cfg->time_budget : FUZZ_READINESS_DEFAULT_SECONDS,
-        .runs = 1, .minimize = false, .save_cases = true, .progress = NULL};
+        .runs = 1,
+        .minimize = false,
+        .save_cases = true,
+        .progress = NULL};
     fuzz_reportHeader(stdout, cfg, env->rt, label, &opt);
     printf("readiness of %s: %zu entr%s, %.0f s each\n", module, n, n == 1 ? "y" : "ies",
            opt.budget);
@@ -69,7 +72,8 @@ int fuzz_readiness(const struct fuzz_env *env, const char *module, volatile int 
     }
     printf("\n%s: %d without findings, %d with findings, %d skipped (of %zu)\n", module, clean,
            findings, skipped, n);
-    if (cfg->json_path != NULL && !fuzz_reportJson(cfg->json_path, cfg, env->rt, module, cs, done)) {
+    if (cfg->json_path != NULL &&
+        !fuzz_reportJson(cfg->json_path, cfg, env->rt, module, cs, done)) {
         status = EXIT_INTERNAL;
     }
     for (size_t i = 0; i < done; i++) {

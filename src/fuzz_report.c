@@ -16,8 +16,8 @@
 
 void fuzz_reportHeader(FILE *out, const struct ftstress_config *cfg, const struct runtime *rt,
                        const char *what, const struct fuzz_campaignOptions *opt) {
-    fprintf(out, "ftstress %s fuzz: %s on CPython %s (%s, free-threaded), %d threads, ", FTSTRESS_VERSION,
-            what, rt->version, rt->flavour, cfg->threads);
+    fprintf(out, "ftstress %s fuzz: %s on CPython %s (%s, free-threaded), %d threads, ",
+            FTSTRESS_VERSION, what, rt->version, rt->flavour, cfg->threads);
     if (cfg->ops > 0) {
         fprintf(out, "%d ops per thread, ", cfg->ops);
     }
@@ -47,8 +47,9 @@ void fuzz_reportCampaign(FILE *out, const struct fuzz_campaign *c) {
         fprintf(out, "  target error: %s\n\n", c->error);
         return;
     }
-    fprintf(out, "  %s mode, %zu operations; %d process%s, %ld iterations, %ld ops in %.1f s of "
-                 "fuzzing (%.0f ops/s, %.1f iterations/s)\n",
+    fprintf(out,
+            "  %s mode, %zu operations; %d process%s, %ld iterations, %ld ops in %.1f s of "
+            "fuzzing (%.0f ops/s, %.1f iterations/s)\n",
             c->mode ? c->mode : "?", c->nops, c->processes, c->processes == 1 ? "" : "es",
             c->iterations, c->ops_done, c->fuzz_seconds,
             c->fuzz_seconds > 0 ? (double)c->ops_done / c->fuzz_seconds : 0.0,
@@ -114,9 +115,16 @@ void fuzz_reportCampaign(FILE *out, const struct fuzz_campaign *c) {
         fputc('\n', out);
         size_t ops = fuzz_planOps(&k->plan);
         if (ops > 0) {
-            if (k->minimized_ops > 0) {
-                fprintf(out, "  sequence: %zu op%s in %zu thread%s, minimized from %zu ops (%d "
-                             "candidates run%s)\n",
+            if (k->minimized_ops > 0 && k->minimized_ops == k->original_ops) {
+                fprintf(out,
+                        "  sequence: %zu ops in %zu threads (shows again; minimization kept "
+                        "every op in %d candidates%s)\n",
+                        ops, k->plan.nthreads, k->min_tests,
+                        k->min_done ? "" : " before its time limit");
+            } else if (k->minimized_ops > 0) {
+                fprintf(out,
+                        "  sequence: %zu op%s in %zu thread%s, minimized from %zu ops (%d "
+                        "candidates run%s)\n",
                         ops, ops == 1 ? "" : "s", fuzz_planActiveThreads(&k->plan),
                         fuzz_planActiveThreads(&k->plan) == 1 ? "" : "s", k->original_ops,
                         k->min_tests, k->min_done ? ", 1-minimal" : ", stopped by its time limit");

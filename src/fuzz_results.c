@@ -20,7 +20,7 @@ char *fuzz_resultsUnescape(const char *field, size_t len) {
         char c = field[i];
         if (c == '\\' && i + 1 < len) {
             char e = field[++i];
-            c = e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e;
+            c = (char)(e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e);
         }
         out[n++] = c;
     }
@@ -54,7 +54,9 @@ static size_t fuzz_resultsSplit(const char *line, size_t len, char **fields, siz
     return n;
 }
 
-static long fuzz_resultsLong(const char *s) { return s ? strtol(s, NULL, 10) : 0; }
+static long fuzz_resultsLong(const char *s) {
+    return s ? strtol(s, NULL, 10) : 0;
+}
 
 static void fuzz_resultsLine(struct fuzz_results *r, char **f, size_t n) {
     const char *tag = f[0];
@@ -76,6 +78,8 @@ static void fuzz_resultsLine(struct fuzz_results *r, char **f, size_t n) {
         } else if (strcmp(f[1], "linearizable") == 0) {
             r->linearizable = (int)fuzz_resultsLong(f[2]);
         }
+    } else if (strcmp(tag, "started") == 0 && n >= 2) {
+        r->started = strtod(f[1], NULL);
     } else if (strcmp(tag, "iter") == 0 && n >= 2) {
         free(r->last_iter);
         r->last_iter = strdup(f[1]);
@@ -148,8 +152,8 @@ bool fuzz_resultsParse(const char *text, size_t len, struct fuzz_results *r) {
         }
         size_t llen = (size_t)(nl - line);
         if (!r->seen) {
-            r->seen = llen == strlen(FUZZ_RESULTS_FORMAT) &&
-                      memcmp(line, FUZZ_RESULTS_FORMAT, llen) == 0;
+            r->seen =
+                llen == strlen(FUZZ_RESULTS_FORMAT) && memcmp(line, FUZZ_RESULTS_FORMAT, llen) == 0;
             if (!r->seen) {
                 return false;
             }

@@ -21,20 +21,20 @@ enum fuzz_event_type {
 
 struct fuzz_event {
     enum fuzz_event_type type;
-    char *label;               /* the iteration; owned */
-    long off_begin, off_end;   /* tsan: the log's bytes written during it */
-    double seconds;            /* tsan: since the harness started fuzzing */
-    char *kind;                /* finding: "exception", "invariant", "linearizability"; owned */
-    int tid, opk;              /* finding: thread and operation index, -1 for the whole iteration */
-    char *op;                  /* finding, outcome: the operation's name; owned */
-    char *message;             /* finding: one line; outcome: the exception type; owned */
-    char *detail;              /* finding: traceback or histories; owned, may be NULL */
+    char *label;             /* the iteration; owned */
+    long off_begin, off_end; /* tsan: the log's bytes written during it */
+    double seconds;          /* tsan: since the harness started fuzzing */
+    char *kind;              /* finding: "exception", "invariant", "linearizability"; owned */
+    int tid, opk;            /* finding: thread and operation index, -1 for the whole iteration */
+    char *op;                /* finding, outcome: the operation's name; owned */
+    char *message;           /* finding: one line; outcome: the exception type; owned */
+    char *detail;            /* finding: traceback or histories; owned, may be NULL */
 };
 
 struct fuzz_planLine {
     char *label; /* owned */
     int tid;
-    char *text;  /* "NAME:ARGSEED ..."; owned */
+    char *text; /* "NAME:ARGSEED ..."; owned */
 };
 
 struct fuzz_entry {
@@ -43,24 +43,25 @@ struct fuzz_entry {
 };
 
 struct fuzz_results {
-    bool seen;          /* the file existed and had the format line */
-    char *error;        /* "error target MESSAGE": the target is bad input; owned */
+    bool seen;           /* the file existed and had the format line */
+    char *error;         /* "error target MESSAGE": the target is bad input; owned */
     char *target, *mode; /* owned */
-    char **ops;         /* the target's operation names; owned */
+    char **ops;          /* the target's operation names; owned */
     size_t nops;
     int threads, ops_per_thread, linearizable;
     long iterations, ops_done;
     double seconds;
+    double started; /* CLOCK_MONOTONIC when fuzzing began (util_now's clock), 0 if unknown */
     long lin_checked, lin_undecided;
-    char *last_iter;    /* the label of the last iteration begun; owned */
-    char *stopped;      /* the candidate a sequences run stopped at; owned */
+    char *last_iter; /* the label of the last iteration begun; owned */
+    char *stopped;   /* the candidate a sequences run stopped at; owned */
     long candidates_done;
     bool final;
     struct fuzz_event *events; /* in file order; owned */
     size_t nevents;
     struct fuzz_planLine *plans; /* owned */
     size_t nplans;
-    struct fuzz_entry *entries;  /* --list; owned */
+    struct fuzz_entry *entries; /* --list; owned */
     size_t nentries;
 };
 

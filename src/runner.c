@@ -14,6 +14,8 @@
 #include "cmdline.h"
 #include "corpus.h"
 #include "engine.h"
+#include "fuzz.h"
+#include "fuzz_case.h"
 #include "log.h"
 #include "output_json.h"
 #include "output_junit.h"
@@ -319,6 +321,9 @@ int runner_run(struct ftstress_config *cfg) {
 }
 
 int runner_replay(struct ftstress_config *cfg) {
+    if (fuzz_caseIsFuzz(cfg->paths[0])) {
+        return fuzz_replayCase(cfg, cfg->paths[0]);
+    }
     runner_installSignals();
     struct corpus_case c;
     if (!corpus_load(cfg->paths[0], &c)) {

@@ -88,6 +88,8 @@ static void bench_trivial(void) {
 }
 
 int main(int argc, char **argv) {
+    /* Figures appear as they are measured, also when written to a file. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     int runs = argc > 1 ? atoi(argv[1]) : 100;
     if (runs < 1) {
         fprintf(stderr, "usage: bench_detection [RUNS]\n");
