@@ -42,7 +42,8 @@ backslash, a tab, a newline and a carriage return are written \\\\, \\t, \\n,
 NAME is "function", "Class::method". Exit status: 0 when done, 3 when the file
 does not import. A per-test watchdog (faulthandler.dump_traceback_later) prints
 every thread's Python stack after --timeout seconds and ends the process with
-status 1, without a "done" line.
+status 1, without a "done" line. --resume-after NAME and --resume-at NAME run
+only the tests after (or from) NAME, for a harness restarted after a crash.
 """
 
 import argparse
@@ -757,14 +758,19 @@ def run(args):
 
     items = collect(module)
     selected = []
-    resuming = args.resume_after is not None
+    # A restarted harness goes on after the test that crashed or hung, or at
+    # the one whose run the TSan runtime itself wedged.
+    resume = args.resume_after or args.resume_at
+    skipping = resume is not None
     for item in items:
-        if resuming:
-            resuming = item.name != args.resume_after
+        if skipping and item.name == resume and args.resume_at is not None:
+            skipping = False
+        if skipping:
+            skipping = item.name != resume
             continue
         full = f"{args.display}::{item.name}"
         if args.keyword and not keyword_matches(args.keyword, full):
-            if args.resume_after is None:
+            if resume is None:
                 results.line("deselect", item.name)
             continue
         selected.append(item)
@@ -828,6 +834,7 @@ def main():
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--keyword", default="")
     parser.add_argument("--resume-after", default=None)
+    parser.add_argument("--resume-at", default=None)
     parser.add_argument("--exitfirst", action="store_true")
     args = parser.parse_args()
     if args.display is None:

@@ -111,7 +111,8 @@ static char *testrun_stderrFrom(const char *dir, const char *marker) {
         return err;
     }
     size_t n = strlen(marker);
-    for (char *line = err; line != NULL && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+    for (char *line = err; line != NULL && *line;
+         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
         if (strncmp(line, marker, n) == 0) {
             char *from = strdup(line);
             free(err);
@@ -126,7 +127,8 @@ static bool testrun_watchdogFired(const char *dir) {
     char *path = util_asprintf("%s/stderr", dir);
     char *err = util_readFile(path, NULL);
     free(path);
-    bool fired = err != NULL && (strncmp(err, "Timeout (", 9) == 0 || strstr(err, "\nTimeout (") != NULL);
+    bool fired =
+        err != NULL && (strncmp(err, "Timeout (", 9) == 0 || strstr(err, "\nTimeout (") != NULL);
     free(err);
     return fired;
 }
@@ -141,9 +143,11 @@ static void testrun_addHang(const char *dir, struct testrun_test *t, bool at_exi
     struct finding f = {0};
     f.signature = util_asprintf("hang:%s%s", t->id, at_exit ? ":exit" : "");
     f.kind = strdup("hang");
-    f.title = at_exit ? util_asprintf("hang: the interpreter did not exit within %gs after the last "
-                                      "test (a thread still running?)", timeout)
-                      : util_asprintf("hang: %s did not finish within %gs", t->id, timeout);
+    f.title = at_exit
+                  ? util_asprintf("hang: the interpreter did not exit within %gs after the last "
+                                  "test (a thread still running?)",
+                                  timeout)
+                  : util_asprintf("hang: %s did not finish within %gs", t->id, timeout);
     f.detail = c_stacks ? util_asprintf("C stacks of every thread:\n%s", c_stacks) : strdup("");
     f.python_stack = testrun_stderrFrom(dir, "Timeout (");
     f.scenario = strdup(t->id);
@@ -167,34 +171,99 @@ static void testrun_addCrash(const char *dir, struct testrun_test *t, const char
     }
 }
 
-/* Runs one harness process on f; returns false on an internal error. Sets
- * *resume_after to the test to go on after (caller frees) when the process
- * ended in the middle of the file. */
+/* Where a restarted harness goes on in its file. */
+struct testrun_resume {
+    char *name; /* owned; NULL: from the start */
+    bool at;    /* run name again (its run wedged the TSan runtime), else go on after it */
+    bool again; /* there is more to run */
+};
+
+/* The test of f named name, or f itself for NULL. */
+static struct testrun_test *testrun_testNamed(struct testrun_file *f, const char *name) {
+    for (size_t i = 0; name != NULL && i < f->ntests; i++) {
+        if (strcmp(f->tests[i].run.name, name) == 0) {
+            return &f->tests[i];
+        }
+    }
+    return &f->entry;
+}
+
+/* Settles a run that wedged inside the TSan runtime itself (every thread's C
+ * stack in TSan: its report machinery deadlocked, not the code under test):
+ * the running test is run once more; a second time it is skipped with the
+ * reason, not judged. Returns where to go on. */
+static struct testrun_resume testrun_runtimeHang(struct testrun_file *f, char *running_name,
+                                                 bool remaining) {
+    struct testrun_resume next = {0};
+    struct testrun_test *t = testrun_testNamed(f, running_name);
+    f->runtime_hangs++;
+    t->runtime_hangs++;
+    LOG_W("%s: the TSan runtime deadlocked internally%s%s; %s", f->display,
+          running_name ? " during " : "", running_name ? running_name : "",
+          t->runtime_hangs == 1 ? "running it again" : "giving up on it");
+    if (t->runtime_hangs == 1) {
+        next.name = running_name; /* NULL for the file itself: from the start */
+        next.at = running_name != NULL;
+        next.again = true;
+        return next;
+    }
+    if (t != &f->entry) {
+        free(t->run.outcome);
+        free(t->run.reason);
+        t->run.outcome = strdup("skipped");
+        t->run.reason = strdup("the TSan runtime deadlocked internally twice while it ran "
+                               "(not the test's doing); not judged");
+        t->run.ended = true;
+    } else {
+        free(t->error);
+        t->error = strdup("the TSan runtime deadlocked internally twice outside any test");
+    }
+    if (running_name != NULL && remaining) {
+        next.name = running_name;
+        next.again = true;
+        return next;
+    }
+    free(running_name);
+    return next;
+}
+
+/* Runs one harness process on f, from resume; returns false on an internal
+ * error. Sets *next to where the file goes on (next->again) when the process
+ * ended in the middle of it. */
 static bool testrun_process(struct testrun_plan *p, struct testrun_file *f, const char *dir,
-                            uint64_t seed, const char *resume, char **resume_after) {
+                            uint64_t seed, const struct testrun_resume *resume,
+                            struct testrun_resume *next) {
     const struct ftstress_config *cfg = p->cfg;
-    *resume_after = NULL;
+    memset(next, 0, sizeof(*next));
     char *results = util_asprintf("%s/results", dir);
     char *threads = util_asprintf("%d", p->threads);
     char *iterations = util_asprintf("%ld", p->iterations);
     char *seed_arg = util_asprintf("%" PRIu64, seed);
     char *timeout = util_asprintf("%g", cfg->timeout);
     const char *args[ENGINE_MAX_ARGS] = {
-        p->harness, "--file", f->path, "--display", f->display, "--results", results,
-        "--threads", threads, "--iterations", iterations, "--seed", seed_arg,
-        "--timeout", timeout, "--keyword", p->keyword};
+        p->harness, "--file",    f->path, "--display",    f->display, "--results",
+        results,    "--threads", threads, "--iterations", iterations, "--seed",
+        seed_arg,   "--timeout", timeout, "--keyword",    p->keyword};
     int argc = 17;
-    if (resume != NULL) {
-        args[argc++] = "--resume-after";
-        args[argc++] = resume;
+    if (resume->name != NULL) {
+        args[argc++] = resume->at ? "--resume-at" : "--resume-after";
+        args[argc++] = resume->name;
     }
     if (cfg->exitfirst) {
         args[argc++] = "--exitfirst";
     }
     args[argc] = NULL;
-    struct engine_program prog = {.cfg = &p->engine_cfg, .rt = p->rt,
-                                  .tsan_supp_path = p->tsan_supp, .supp = &p->none,
-                                  .args = args, .label = f->display, .seed = seed, .dir = dir};
+    /* The harness writes a results line as each test starts and ends: the
+     * engine's watchdog counts from the last one. */
+    struct engine_program prog = {.cfg = &p->engine_cfg,
+                                  .rt = p->rt,
+                                  .tsan_supp_path = p->tsan_supp,
+                                  .supp = &p->none,
+                                  .args = args,
+                                  .label = f->display,
+                                  .seed = seed,
+                                  .dir = dir,
+                                  .progress_path = results};
     struct run_record rec;
     bool ok = engine_runProgram(&prog, &rec);
     if (ok) {
@@ -214,13 +283,15 @@ static bool testrun_process(struct testrun_plan *p, struct testrun_file *f, cons
         }
         if (testrun_stopRequested) {
             /* Killed on the user's request: neither a crash nor a hang. */
+        } else if (rec.runtime_hang && done) {
+            /* Wedged while exiting, every test done: nothing to run again. */
+            f->runtime_hangs++;
+            LOG_W("%s: the TSan runtime deadlocked internally at exit", f->display);
+        } else if (rec.runtime_hang) {
+            *next = testrun_runtimeHang(f, running_name, remaining);
+            running_name = NULL;
         } else if (!done) {
-            struct testrun_test *t = &f->entry;
-            for (size_t i = 0; running_name != NULL && i < f->ntests; i++) {
-                if (strcmp(f->tests[i].run.name, running_name) == 0) {
-                    t = &f->tests[i];
-                }
-            }
+            struct testrun_test *t = testrun_testNamed(f, running_name);
             if (rec.hung || fired) {
                 t->hung = true;
                 testrun_addHang(dir, t, false, seed, cfg->timeout);
@@ -229,12 +300,14 @@ static bool testrun_process(struct testrun_plan *p, struct testrun_file *f, cons
                 char *reason = rec.crash_reason
                                    ? strdup(rec.crash_reason)
                                    : util_asprintf("the interpreter exited with status %d before "
-                                                   "the harness finished", rec.proc.exit_code);
+                                                   "the harness finished",
+                                                   rec.proc.exit_code);
                 testrun_addCrash(dir, t, reason, seed);
                 free(reason);
             }
             if (running_name != NULL && remaining) {
-                *resume_after = running_name;
+                next->name = running_name;
+                next->again = true;
                 running_name = NULL;
             }
         } else if (rec.hung || fired) {
@@ -272,22 +345,25 @@ static char *testrun_dirName(const char *display) {
 static bool testrun_file(struct testrun_plan *p, struct testrun_file *f, size_t index, int round) {
     double start = util_now();
     char *base = testrun_dirName(f->display);
-    char *resume = NULL;
+    struct testrun_resume resume = {0};
     bool ok = true;
+    /* Each restart gets past one test, or retries one once: bounded. */
     for (int part = 0; ok && !testrun_stopRequested; part++) {
         uint64_t seed = engine_runSeed(p->cfg->seed, f->display, round * 1000 + part);
-        char *dir = util_asprintf("%s/%03zu-%s/round-%d-part-%d", p->work, index, base, round, part);
-        char *next = NULL;
-        ok = testrun_process(p, f, dir, seed, resume, &next);
+        char *dir =
+            util_asprintf("%s/%03zu-%s/round-%d-part-%d", p->work, index, base, round, part);
+        struct testrun_resume next;
+        ok = testrun_process(p, f, dir, seed, &resume, &next);
         free(dir);
-        free(resume);
+        free(resume.name);
         resume = next;
-        if (resume == NULL) {
+        if (!resume.again) {
             break;
         }
-        LOG_D("%s: going on after %s in a new interpreter", f->display, resume);
+        LOG_D("%s: going on %s %s in a new interpreter", f->display, resume.at ? "at" : "after",
+              resume.name ? resume.name : "the start");
     }
-    free(resume);
+    free(resume.name);
     free(base);
     f->seconds = util_now() - start;
     testrun_judgeFile(f);
@@ -328,31 +404,38 @@ static bool testrun_round(struct testrun_plan *p, const struct testrun_fileList 
     return true;
 }
 
-static bool testrun_setUp(struct testrun_plan *p, const struct ftstress_config *cfg,
-                          const struct runtime *rt) {
+/* Prepares what every file's run shares; returns EXIT_CLEAN or the exit
+ * status to stop with. */
+static int testrun_setUp(struct testrun_plan *p, const struct ftstress_config *cfg,
+                         const struct runtime *rt) {
     p->cfg = cfg;
     p->rt = rt;
-    /* The harness's watchdog ends a test after --timeout; the engine's only
-     * catches an interpreter too wedged for that, so it waits much longer. */
+    /* The harness's own watchdog (faulthandler) ends a test after --timeout
+     * with every thread's Python stack. The engine's fires a little later,
+     * counting from the harness's last results line: it catches an
+     * interpreter too wedged for faulthandler (the TSan runtime deadlocked,
+     * say), and takes every thread's C stack. */
     p->engine_cfg = *cfg;
-    p->engine_cfg.timeout = cfg->timeout * 30 + 600;
+    p->engine_cfg.timeout = cfg->timeout * 1.25 + 10;
     p->threads = cfg->threads;
     p->iterations = cfg->iterations_given ? cfg->iterations : TESTRUN_DEFAULT_ITERATIONS;
     p->harness = paths_inHome("scenarios/testharness.py");
     if (!util_isFile(p->harness)) {
         LOG_E("the test harness %s is missing (is FTSTRESS_HOME right?)", p->harness);
-        return false;
+        return EXIT_INTERNAL;
     }
     p->work = testrun_workDir(cfg);
     if (p->work == NULL) {
-        return false;
+        return EXIT_INTERNAL;
     }
     p->tsan_supp = util_asprintf("%s/tsan.supp", p->work);
-    if (!suppress_loadAll(&p->supp, rt, cfg->suppressions) ||
-        !suppress_writeTsanFile(&p->supp, p->tsan_supp)) {
-        return false;
+    if (!suppress_loadAll(&p->supp, rt, cfg->suppressions)) {
+        return cfg->suppressions != NULL ? EXIT_USAGE : EXIT_INTERNAL;
     }
-    return true;
+    if (!suppress_writeTsanFile(&p->supp, p->tsan_supp)) {
+        return EXIT_INTERNAL;
+    }
+    return EXIT_CLEAN;
 }
 
 static void testrun_tearDown(struct testrun_plan *p) {
@@ -496,13 +579,10 @@ int testrun_main(struct ftstress_config *cfg) {
         free(plan.keyword);
         return EXIT_INTERNAL;
     }
-    int status = EXIT_INTERNAL;
-    if (testrun_setUp(&plan, cfg, &rt)) {
+    int status = testrun_setUp(&plan, cfg, &rt);
+    if (status == EXIT_CLEAN) {
         status = testrun_run(&plan, &list);
-    } else if (cfg->suppressions != NULL) {
-        status = EXIT_USAGE;
     }
-    plan.cfg = cfg;
     testrun_tearDown(&plan);
     runtime_close(&rt);
     testrun_fileListFree(&list);

@@ -109,7 +109,9 @@ static void collect_dir(struct collect_state *st, const char *dir, const char *b
         names[n++] = strdup(e->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof(*names), collect_compare);
+    if (n > 0) {
+        qsort(names, n, sizeof(*names), collect_compare);
+    }
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < n; i++) {
             char *path = util_asprintf("%s/%s", dir, names[i]);

@@ -22,7 +22,8 @@ static struct tsanreport_parser *findings_parser(void) {
 
 /* Adds the reports of one TSan log (one process) to their tests. */
 static void findings_log(const char *path, struct testrun_file *f, const struct pystacks *py,
-                         struct suppress_set *supp, uint64_t seed, struct run_findings_stats *stats) {
+                         struct suppress_set *supp, uint64_t seed,
+                         struct run_findings_stats *stats) {
     struct tsanreport_list list = {0};
     size_t len;
     char *text = util_readFile(path, &len);

@@ -65,8 +65,9 @@ static void junit_body(FILE *out, const struct testrun_test *t) {
     }
     for (size_t i = 0; i < t->run.nfailures; i++) {
         const struct testrun_failure *fl = &t->run.failures[i];
-        char *head = fl->iteration > 0 ? util_asprintf("iteration %d, %s:\n", fl->iteration, fl->who)
-                                       : util_asprintf("%s:\n", fl->who);
+        char *head = fl->iteration > 0
+                         ? util_asprintf("iteration %d, %s:\n", fl->iteration, fl->who)
+                         : util_asprintf("%s:\n", fl->who);
         xmlesc_write(out, head, false);
         xmlesc_write(out, fl->text, false);
         fputc('\n', out);
@@ -121,8 +122,9 @@ static void junit_testcase(FILE *out, const struct testrun_file *f, const struct
         junit_attr(out, "name", "(file)");
     } else {
         const char *sep = strstr(t->run.name, "::");
-        char *classname = sep ? util_asprintf("%s.%.*s", module, (int)(sep - t->run.name), t->run.name)
-                              : strdup(module);
+        char *classname =
+            sep ? util_asprintf("%s.%.*s", module, (int)(sep - t->run.name), t->run.name)
+                : strdup(module);
         junit_attr(out, "classname", classname);
         junit_attr(out, "name", sep ? sep + 2 : t->run.name);
         free(classname);
@@ -200,7 +202,9 @@ char *testrun_junitRender(const struct testrun_file *files, size_t n, double sec
             *dot = '\0';
         }
         for (char *p = module; *p; p++) {
-            *p = *p == '/' ? '.' : *p;
+            if (*p == '/') {
+                *p = '.';
+            }
         }
         if (junit_listed(&f->entry, true)) {
             junit_testcase(out, f, &f->entry, module);

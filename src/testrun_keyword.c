@@ -15,10 +15,10 @@ enum keyword_token { TOK_END, TOK_WORD, TOK_AND, TOK_OR, TOK_NOT, TOK_LPAREN, TO
 
 struct keyword_parser {
     const char *text;
-    size_t pos;        /* where the current token starts */
-    size_t len;        /* its length */
+    size_t pos; /* where the current token starts */
+    size_t len; /* its length */
     enum keyword_token tok;
-    char *out;         /* the program so far */
+    char *out; /* the program so far */
     size_t out_len, out_cap;
     char *err;
     size_t errlen;

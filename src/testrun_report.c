@@ -39,6 +39,10 @@ void testrun_reportFileDone(FILE *out, const struct testrun_file *f) {
     if (f->processes > 1) {
         fprintf(out, " (%d interpreters: restarted after a crash or hang)", f->processes);
     }
+    if (f->runtime_hangs > 0) {
+        fprintf(out, " (the TSan runtime deadlocked %d time%s: rerun, not judged)",
+                f->runtime_hangs, f->runtime_hangs == 1 ? "" : "s");
+    }
     if (f->stopped) {
         fprintf(out, " (stopped: -x)");
     }
@@ -88,8 +92,9 @@ static void report_what(FILE *out, const struct testrun_test *t) {
     case TESTRUN_FAILED:
     case TESTRUN_FLAKY:
         if (run->failed_iterations > 0) {
-            fprintf(out, "%s: failed in %d of %d iteration%s (%d thread%s x %d iteration%s; %ld "
-                         "failing call%s)\n",
+            fprintf(out,
+                    "%s: failed in %d of %d iteration%s (%d thread%s x %d iteration%s; %ld "
+                    "failing call%s)\n",
                     testrun_verdictName(t->verdict), run->failed_iterations, run->iterations_run,
                     run->iterations_run == 1 ? "" : "s", run->threads, run->threads == 1 ? "" : "s",
                     run->iterations, run->iterations == 1 ? "" : "s", run->failed_calls,
@@ -211,7 +216,8 @@ void testrun_reportDetails(FILE *out, const struct testrun_file *files, size_t n
 
 void testrun_reportSerial(FILE *out, const struct testrun_file *files, size_t n, int threads) {
     if (threads <= 1) {
-        fprintf(out, "\nnote: every test ran in one thread (--threads 1): nothing ran in parallel\n");
+        fprintf(out,
+                "\nnote: every test ran in one thread (--threads 1): nothing ran in parallel\n");
         return;
     }
     bool header = false;
@@ -231,8 +237,8 @@ void testrun_reportSerial(FILE *out, const struct testrun_file *files, size_t n,
     }
 }
 
-static void report_row(FILE *out, int width, const char *id, const char *verdict,
-                       const char *shape, const char *time, const char *note) {
+static void report_row(FILE *out, int width, const char *id, const char *verdict, const char *shape,
+                       const char *time, const char *note) {
     fprintf(out, "%-*s  %-7s  %14s  %8s", width, id, verdict, shape, time);
     if (note != NULL && note[0] != '\0') {
         fprintf(out, "  %s", note);
@@ -277,8 +283,8 @@ void testrun_reportTable(FILE *out, const struct testrun_file *files, size_t n) 
                 snprintf(time, sizeof(time), "-"); /* it never finished */
             }
             const char *note = t->verdict == TESTRUN_SKIPPED && t->run.reason ? t->run.reason
-                               : t->run.serial_reason                          ? "not in parallel"
-                                                                               : NULL;
+                               : t->run.serial_reason                         ? "not in parallel"
+                                                                              : NULL;
             report_row(out, width, t->id, testrun_verdictName(t->verdict), shape, time, note);
         }
     }
@@ -289,8 +295,8 @@ char *testrun_summaryLine(const struct testrun_counts *c, double seconds) {
         enum testrun_verdict v;
         const char *one, *many;
     } extra[] = {
-        {TESTRUN_FLAKY, "flaky", "flaky"},     {TESTRUN_RACE, "race", "races"},
-        {TESTRUN_CRASH, "crash", "crashes"},   {TESTRUN_HANG, "hang", "hangs"},
+        {TESTRUN_FLAKY, "flaky", "flaky"},       {TESTRUN_RACE, "race", "races"},
+        {TESTRUN_CRASH, "crash", "crashes"},     {TESTRUN_HANG, "hang", "hangs"},
         {TESTRUN_SKIPPED, "skipped", "skipped"}, {TESTRUN_ERROR, "error", "errors"},
     };
     char *line = util_asprintf("%d passed, %d failed", c->verdicts[TESTRUN_PASSED],
@@ -298,7 +304,8 @@ char *testrun_summaryLine(const struct testrun_counts *c, double seconds) {
     for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
         int k = c->verdicts[extra[i].v];
         if (k > 0) {
-            char *longer = util_asprintf("%s, %d %s", line, k, k == 1 ? extra[i].one : extra[i].many);
+            char *longer =
+                util_asprintf("%s, %d %s", line, k, k == 1 ? extra[i].one : extra[i].many);
             free(line);
             line = longer;
         }

@@ -14,7 +14,19 @@ char *testrun_unescape(char *s) {
     for (const char *p = s; *p; p++) {
         if (*p == '\\' && p[1] != '\0') {
             p++;
-            *out++ = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p == 'r' ? '\r' : *p;
+            switch (*p) {
+            case 'n':
+                *out++ = '\n';
+                break;
+            case 't':
+                *out++ = '\t';
+                break;
+            case 'r':
+                *out++ = '\r';
+                break;
+            default:
+                *out++ = *p;
+            }
         } else {
             *out++ = *p;
         }

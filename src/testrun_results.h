@@ -22,34 +22,34 @@ struct testrun_failure {
 
 /* One test as one harness process ran it. */
 struct testrun_record {
-    char *name;          /* "test_x" or "Class::test_x"; owned */
+    char *name; /* "test_x" or "Class::test_x"; owned */
     bool started, ended;
-    int threads, iterations;  /* as planned */
-    long seq_start, seq_end;  /* TSan reports (seq_start, seq_end] were made during it */
-    char *outcome;       /* "passed", "failed", "skipped", "xfailed"; owned, NULL before end */
-    char *reason;        /* a skip's reason; owned or NULL */
+    int threads, iterations; /* as planned */
+    long seq_start, seq_end; /* TSan reports (seq_start, seq_end] were made during it */
+    char *outcome;           /* "passed", "failed", "skipped", "xfailed"; owned, NULL before end */
+    char *reason;            /* a skip's reason; owned or NULL */
     int iterations_run, failed_iterations;
-    long failed_calls;   /* calls of the body that raised, over every thread */
+    long failed_calls; /* calls of the body that raised, over every thread */
     double seconds;
-    char *serial_reason; /* why it ran in one thread; owned or NULL */
+    char *serial_reason;              /* why it ran in one thread; owned or NULL */
     struct testrun_failure *failures; /* owned */
     size_t nfailures;
 };
 
 struct testrun_results {
-    bool format_ok;      /* the first line was TESTRUN_RESULTS_FORMAT */
-    long pid;            /* the harness process, 0 when unknown */
-    char *module;        /* the module imported; owned or NULL */
-    char *module_path;   /* the file it came from; owned or NULL */
-    char *import_error;  /* owned or NULL */
-    char *setup_error;   /* setup_module/setUpModule raised; owned or NULL */
+    bool format_ok;     /* the first line was TESTRUN_RESULTS_FORMAT */
+    long pid;           /* the harness process, 0 when unknown */
+    char *module;       /* the module imported; owned or NULL */
+    char *module_path;  /* the file it came from; owned or NULL */
+    char *import_error; /* owned or NULL */
+    char *setup_error;  /* setup_module/setUpModule raised; owned or NULL */
     char *teardown_error;
-    char *skip_reason;   /* the module skipped itself; owned or NULL */
+    char *skip_reason;            /* the module skipped itself; owned or NULL */
     struct testrun_record *tests; /* collected, in run order; owned */
     size_t ntests;
     long deselected;
-    bool done;           /* the harness finished */
-    bool stopped;        /* ... early, for --exitfirst */
+    bool done;    /* the harness finished */
+    bool stopped; /* ... early, for --exitfirst */
 };
 
 /* Reads the results file at path into r. Returns false only when it cannot be

@@ -95,7 +95,8 @@ static bool tests_stackRuns(const char *pystack, const char *path, const char *f
             const char *end = line + n;
             if ((size_t)(end - file) > plen && strncmp(file, path, plen) == 0 &&
                 file[plen] == '"' && (size_t)(end - line) > flen + 4 &&
-                strncmp(end - flen - 4, " in ", 4) == 0 && strncmp(end - flen, function, flen) == 0) {
+                strncmp(end - flen - 4, " in ", 4) == 0 &&
+                strncmp(end - flen, function, flen) == 0) {
                 return true;
             }
         }
@@ -120,7 +121,8 @@ struct testrun_test *testrun_attribute(struct testrun_file *f, long pid, long se
         for (size_t p = 0; p < 2; p++) {
             for (size_t i = 0; paths[p] != NULL && i < f->ntests; i++) {
                 struct testrun_test *t = &f->tests[i];
-                if (t->run.started && tests_stackRuns(pystack, paths[p], tests_function(t->run.name))) {
+                if (t->run.started &&
+                    tests_stackRuns(pystack, paths[p], tests_function(t->run.name))) {
                     return t;
                 }
             }
@@ -128,7 +130,8 @@ struct testrun_test *testrun_attribute(struct testrun_file *f, long pid, long se
     }
     for (size_t i = 0; i < f->ntests; i++) {
         struct testrun_test *t = &f->tests[i];
-        if (t->pid == pid && t->run.started && !t->run.ended && (seq == 0 || seq > t->run.seq_start)) {
+        if (t->pid == pid && t->run.started && !t->run.ended &&
+            (seq == 0 || seq > t->run.seq_start)) {
             return t;
         }
     }
@@ -180,14 +183,14 @@ bool testrun_isFailure(enum testrun_verdict v) {
 }
 
 const char *testrun_verdictName(enum testrun_verdict v) {
-    static const char *const names[TESTRUN_NVERDICTS] = {
-        "passed", "skipped", "flaky", "failed", "race", "hang", "crash", "error"};
+    static const char *const names[TESTRUN_NVERDICTS] = {"passed", "skipped", "flaky", "failed",
+                                                         "race",   "hang",    "crash", "error"};
     return v < TESTRUN_NVERDICTS ? names[v] : "?";
 }
 
 char testrun_verdictLetter(enum testrun_verdict v) {
-    static const char letters[TESTRUN_NVERDICTS] = {'.', 's', 'f', 'F', 'R', 'H', 'C', 'E'};
-    return v < TESTRUN_NVERDICTS ? letters[v] : '?';
+    static const char letters[TESTRUN_NVERDICTS + 1] = ".sfFRHCE";
+    return letters[v < TESTRUN_NVERDICTS ? v : TESTRUN_NVERDICTS - 1];
 }
 
 void testrun_count(const struct testrun_file *f, int default_threads, struct testrun_counts *c) {

@@ -23,11 +23,12 @@ enum testrun_verdict {
 };
 
 struct testrun_test {
-    char *id;                   /* "display::name", or display for the file itself; owned */
-    struct testrun_record run;  /* what the harness wrote; run.name is "" for the file */
-    long pid;                   /* the harness process that ran it, 0 if none did */
+    char *id;                  /* "display::name", or display for the file itself; owned */
+    struct testrun_record run; /* what the harness wrote; run.name is "" for the file */
+    long pid;                  /* the harness process that ran it, 0 if none did */
     bool crashed, hung;
-    char *error;                /* the file's import, setup or teardown error; owned or NULL */
+    int runtime_hangs;           /* runs of it that the TSan runtime itself wedged */
+    char *error;                 /* the file's import, setup or teardown error; owned or NULL */
     struct finding_set findings; /* races, and the crash or hang; owned */
     enum testrun_verdict verdict;
 };
@@ -41,8 +42,9 @@ struct testrun_file {
     struct testrun_test *tests; /* in run order; owned */
     size_t ntests;
     long deselected;
-    int processes;              /* harness processes it took (a crash or hang restarts) */
-    bool stopped;               /* --exitfirst stopped it */
+    int processes;     /* harness processes it took (a crash or hang restarts) */
+    int runtime_hangs; /* of them, wedged inside the TSan runtime (rerun) */
+    bool stopped;      /* --exitfirst stopped it */
     double seconds;
 };
 

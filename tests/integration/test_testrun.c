@@ -48,12 +48,20 @@ static int ftstress(char **out, const char *fmt, ...) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-static void show_output(const char *out) { print_message("---- ftstress output ----\n%s\n", out); }
+static void show_output(const char *out) {
+    print_message("---- ftstress output ----\n%s\n", out);
+}
 
-/* The table row of test id (the line starting with it), or NULL. Caller frees. */
+/* The table row of test id (the line starting with it after the table's
+ * header), or NULL. Caller frees. */
 static char *row(const char *out, const char *id) {
     size_t n = strlen(id);
-    for (const char *line = out; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+    const char *table = strstr(out, " tests ====");
+    if (table == NULL) {
+        return NULL;
+    }
+    for (const char *line = table; line && *line;
+         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
         if (strncmp(line, id, n) == 0 && line[n] == ' ') {
             return util_strndup(line, strcspn(line, "\n"));
         }
@@ -148,7 +156,8 @@ static void test_sample_files_get_their_verdicts(void **state) {
     assert_row(out, "pytests/test_fail.py::test_wrong_everywhere", "failed", "2 x 2");
     assert_row(out, "pytests/test_fail.py::test_passes_after_the_failure", "passed", NULL);
     assert_non_null(strstr(out, "AssertionError: arrived as number 2"));
-    assert_non_null(strstr(out, ", thread 2 of 2 (native id ") || strstr(out, ", thread 1 of 2 (native id "));
+    assert_non_null(strstr(out, ", thread 2 of 2 (native id ") ||
+                    strstr(out, ", thread 1 of 2 (native id "));
     /* The lost-update test fails in every iteration or some of them. */
     char *racy = row(out, "pytests/test_racy.py::test_unlocked_counter_keeps_every_increment");
     assert_non_null(racy);
@@ -156,36 +165,52 @@ static void test_sample_files_get_their_verdicts(void **state) {
     free(racy);
     assert_non_null(strstr(out, "increments"));
     /* The C race is the unlocked test's, not its locked twin's. */
-    assert_row(out, "pytests/test_racyext.py::test_bump_unlocked", "race", "2 x 2");
-    assert_row(out, "pytests/test_racyext.py::test_bump_locked", "passed", "2 x 2");
+    assert_row(out, "pytests/test_racyext.py::test_bump_unlocked", "race", "2 x 20");
+    assert_row(out, "pytests/test_racyext.py::test_bump_locked", "passed", "2 x 20");
     assert_non_null(strstr(out, "data race in bump_counter"));
     /* unittest: setUp/tearDown and class fixtures honoured, skips reported. */
-    assert_row(out, "pytests/test_unittest_case.py::FixtureTest::test_reads_class_fixture", "passed", NULL);
-    assert_row(out, "pytests/test_unittest_case.py::FixtureTest::test_appends_under_the_fixture_lock",
+    assert_row(out, "pytests/test_unittest_case.py::FixtureTest::test_reads_class_fixture",
                "passed", NULL);
-    assert_row(out, "pytests/test_unittest_case.py::FixtureTest::test_skipped_by_decorator", "skipped", NULL);
-    assert_row(out, "pytests/test_unittest_case.py::FixtureTest::test_skipped_at_run_time", "skipped", NULL);
+    assert_row(out,
+               "pytests/test_unittest_case.py::FixtureTest::test_appends_under_the_fixture_lock",
+               "passed", NULL);
+    assert_row(out, "pytests/test_unittest_case.py::FixtureTest::test_skipped_by_decorator",
+               "skipped", NULL);
+    assert_row(out, "pytests/test_unittest_case.py::FixtureTest::test_skipped_at_run_time",
+               "skipped", NULL);
     /* Markers. */
     assert_row(out, "pytests/test_marked.py::test_exclusive_flag", "passed", "1 x 2");
     assert_row(out, "pytests/test_marked.py::test_three_threads_two_iterations", "passed", "3 x 2");
-    assert_row(out, "pytests/test_marked.py::TestMarkedClass::test_in_marked_class", "passed", "1 x 2");
+    assert_row(out, "pytests/test_marked.py::TestMarkedClass::test_in_marked_class", "passed",
+               "1 x 2");
+    assert_row(out, "pytests/test_unsafe_module.py::test_chdir_and_back", "passed", "1 x 2");
+    assert_non_null(strstr(out,
+                           "pytests/test_unsafe_module.py::test_reads_cwd: the module is marked "
+                           "FTSTRESS_THREAD_UNSAFE: every test changes"));
+    /* pytest-style module and function fixtures (teardown_module checks them). */
+    assert_row(out, "pytests/test_module_fixtures.py::test_module_was_set_up", "passed", "2 x 2");
+    assert_row(out, "pytests/test_module_fixtures.py::test_function_was_set_up", "passed", "2 x 2");
     /* mock.patch: run in one thread, and said so. */
     assert_row(out, "pytests/test_mock.py::test_patched_clock", "passed", "1 x 2");
     assert_row(out, "pytests/test_mock.py::test_without_mock", "passed", "2 x 2");
     assert_non_null(strstr(out, " not run in parallel "));
-    assert_non_null(strstr(out, "pytests/test_mock.py::test_patched_clock: uses unittest.mock.patch"));
-    assert_non_null(strstr(out, "pytests/test_marked.py::test_exclusive_flag: marked thread_unsafe: "
-                                "uses a module-global busy flag"));
+    assert_non_null(
+        strstr(out, "pytests/test_mock.py::test_patched_clock: uses unittest.mock.patch"));
+    assert_non_null(strstr(out,
+                           "pytests/test_marked.py::test_exclusive_flag: marked thread_unsafe: "
+                           "uses a module-global busy flag"));
     /* The file that does not import is an error of that file. */
     assert_non_null(strstr(out, " ERRORS "));
     assert_non_null(strstr(out, "ModuleNotFoundError: No module named 'ftstress_no_such_module'"));
     assert_row(out, "pytests/test_import_error.py", "error", NULL);
-    assert_summary_last(out, "14 passed, ");
+    assert_non_null(strstr(out, "note: 7 tests ran in one thread only, not in parallel"));
+    assert_summary_last(out, "18 passed, ");
     assert_non_null(strstr(out, ", 1 race, 2 skipped, 1 error in "));
 
     char *xml = util_readFile(junit, NULL);
     assert_non_null(xml);
-    assert_non_null(strstr(xml, "<testcase classname=\"pytests.test_racyext\" name=\"test_bump_unlocked\""));
+    assert_non_null(
+        strstr(xml, "<testcase classname=\"pytests.test_racyext\" name=\"test_bump_unlocked\""));
     assert_non_null(strstr(xml, "type=\"ftstress.race\""));
     assert_non_null(strstr(xml, "<skipped message=\"shows a skipped test\"/>"));
     assert_non_null(strstr(xml, "type=\"ftstress.error\""));
@@ -195,23 +220,26 @@ static void test_sample_files_get_their_verdicts(void **state) {
     free(out);
 }
 
+/* A file named on the command line is shown by its base name. */
 static void test_keyword_expressions_select_tests(void **state) {
     char *out;
-    int status = ftstress(&out, "test -n 1 -k 'pass and not locked' %s/test_pass.py %s/test_fail.py",
-                          PYTESTS, PYTESTS);
+    int status =
+        ftstress(&out, "test -n 1 -k 'pass and not locked' %s/test_pass.py %s/test_fail.py",
+                 PYTESTS, PYTESTS);
     show_output(out);
     assert_int_equal(status, 0);
-    assert_row(out, "pytests/test_pass.py::test_pure_arithmetic", "passed", NULL);
-    assert_row(out, "pytests/test_fail.py::test_passes_after_the_failure", "passed", NULL);
-    assert_null(row(out, "pytests/test_pass.py::test_locked_shared_counter"));
-    assert_null(row(out, "pytests/test_fail.py::test_wrong_everywhere"));
+    assert_row(out, "test_pass.py::test_pure_arithmetic", "passed", NULL);
+    assert_row(out, "test_fail.py::test_passes_after_the_failure", "passed", NULL);
+    assert_null(row(out, "test_pass.py::test_locked_shared_counter"));
+    assert_null(row(out, "test_fail.py::test_wrong_everywhere"));
     assert_summary_last(out, "3 passed, 0 failed, 3 deselected in ");
     free(out);
 
     assert_int_equal(ftstress(&out, "test -k 'pass and' %s/test_pass.py", PYTESTS), 2);
     assert_non_null(strstr(out, "-k 'pass and': column 9: expected not, '(' or a word"));
     free(out);
-    assert_int_equal(ftstress(&out, "test -n 1 -k nothing_matches_this %s/test_pass.py", PYTESTS), 2);
+    assert_int_equal(ftstress(&out, "test -n 1 -k nothing_matches_this %s/test_pass.py", PYTESTS),
+                     2);
     assert_non_null(strstr(out, "no test matched -k 'nothing_matches_this' (3 deselected)"));
     free(out);
 }
@@ -221,10 +249,10 @@ static void test_exitfirst_stops_at_the_first_failure(void **state) {
     int status = ftstress(&out, "test -x -n 1 %s/test_fail.py %s/test_pass.py", PYTESTS, PYTESTS);
     show_output(out);
     assert_int_equal(status, 1);
-    assert_row(out, "pytests/test_fail.py::test_fails_in_every_second_thread", "failed", NULL);
+    assert_row(out, "test_fail.py::test_fails_in_every_second_thread", "failed", NULL);
     assert_non_null(strstr(out, "(stopped: -x)"));
-    assert_null(row(out, "pytests/test_fail.py::test_passes_after_the_failure"));
-    assert_null(strstr(out, "pytests/test_pass.py"));
+    assert_null(row(out, "test_fail.py::test_passes_after_the_failure"));
+    assert_null(strstr(out, "test_pass.py"));
     assert_summary_last(out, "0 passed, 1 failed in ");
     free(out);
 }
@@ -234,12 +262,12 @@ static void test_crash_and_hang_go_to_their_tests_and_the_file_goes_on(void **st
     int status = ftstress(&out, "test -n 1 --timeout 10 %s/sample_crash_hang.py", PYTESTS);
     show_output(out);
     assert_int_equal(status, 1);
-    assert_non_null(strstr(out, "pytests/sample_crash_hang.py .CH.  ["));
+    assert_non_null(strstr(out, "sample_crash_hang.py .CH.  ["));
     assert_non_null(strstr(out, "(3 interpreters: restarted after a crash or hang)"));
-    assert_row(out, "pytests/sample_crash_hang.py::test_before", "passed", NULL);
-    assert_row(out, "pytests/sample_crash_hang.py::test_segfault", "crash", NULL);
-    assert_row(out, "pytests/sample_crash_hang.py::test_deadlock", "hang", NULL);
-    assert_row(out, "pytests/sample_crash_hang.py::test_after", "passed", NULL);
+    assert_row(out, "sample_crash_hang.py::test_before", "passed", NULL);
+    assert_row(out, "sample_crash_hang.py::test_segfault", "crash", NULL);
+    assert_row(out, "sample_crash_hang.py::test_deadlock", "hang", NULL);
+    assert_row(out, "sample_crash_hang.py::test_after", "passed", NULL);
     assert_non_null(strstr(out, "Fatal Python error: Segmentation fault"));
     assert_non_null(strstr(out, "C stack of the crashing thread"));
     assert_non_null(strstr(out, "Timeout (0:00:10)!"));
@@ -279,9 +307,10 @@ static void test_cpython_free_threading_suite_runs_unchanged(void **state) {
     assert_true(status == 0 || status == 1);
     assert_non_null(strstr(out, "test_free_threading/test_bisect.py "));
     assert_non_null(strstr(out, " tests ===="));
-    assert_row(out, "test_free_threading/test_bisect.py::TestPyBisect::test_racing_insert_left", "passed",
+    assert_row(out, "test_free_threading/test_bisect.py::TestPyBisect::test_racing_insert_left",
+               "passed", "2 x 1");
+    assert_row(out, "test_free_threading/test_code.py::TestCode::test_code_attrs", "passed",
                "2 x 1");
-    assert_row(out, "test_free_threading/test_code.py::TestCode::test_code_attrs", "passed", "2 x 1");
     assert_row(out, "test_free_threading/test_set.py::TestSet::test_repr_clear", "passed", "2 x 1");
     /* Mixins of test methods are not tests of their own. */
     assert_null(strstr(out, "test_bisect.py::TestBase::"));
