@@ -33,8 +33,8 @@ struct run_record {
     bool crashed;                   /* died (a signal) or stopped before finishing */
     char *crash_reason;             /* e.g. "Segmentation fault"; owned or NULL */
     bool hung;                      /* the watchdog ended it */
-    bool runtime_hang; /* it hung, but every thread was stuck inside the TSan runtime
-                          itself, not in the code under test: not a finding */
+    bool runtime_hang;              /* it hung, but every thread was stuck inside the TSan runtime
+                                       itself, not in the code under test: not a finding */
     bool scenario_error;            /* the harness refused the scenario */
     struct finding_set findings;    /* TSan reports, the crash or the hang; owned */
     struct run_findings_stats tsan; /* what parsing its TSan logs counted */

@@ -119,7 +119,8 @@ void report_textScenario(FILE *out, const struct ftstress_config *cfg,
                 v->tsan_reports == 1 ? "" : "s", v->tsan_runs, v->runs);
     }
     if (v->runtime_hangs > 0) {
-        fprintf(out, "  note: %d run%s repeated: the TSan runtime itself deadlocked (not a finding)\n",
+        fprintf(out,
+                "  note: %d run%s repeated: the TSan runtime itself deadlocked (not a finding)\n",
                 v->runtime_hangs, v->runtime_hangs == 1 ? "" : "s");
     }
     if (v->failed_restores > 0) {

@@ -87,7 +87,8 @@ static bool runner_scenario(const struct ftstress_config *cfg, const struct runt
         }
         if (rec.runtime_hang) {
             /* The instrument deadlocked, not the scenario: once more, same seed. */
-            LOG_W("%s run %d: the TSan runtime deadlocked internally; running it again", v->name, i);
+            LOG_W("%s run %d: the TSan runtime deadlocked internally; running it again", v->name,
+                  i);
             v->runtime_hangs++;
             engine_recordFree(&rec);
             char *again = util_asprintf("%s-again", dir);
@@ -257,7 +258,8 @@ static int runner_scenarios(struct ftstress_config *cfg, const struct scenario_l
     double start = util_now();
     for (size_t i = 0; i < list->count && !runner_stopRequested; i++) {
         struct scenario_verdict *v = calloc(1, sizeof(*v));
-        struct scenario_verdict **grown = realloc(st.verdicts, (st.nverdicts + 1) * sizeof(*grown));
+        struct scenario_verdict **grown =
+            realloc(st.verdicts, (st.nverdicts + 1) * sizeof(struct scenario_verdict *));
         if (v == NULL || grown == NULL) {
             abort();
         }
