@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "cli_helpers.h"
 #include "json_reader.h"
 #include "util.h"
 
@@ -36,25 +37,12 @@ static int ftstress(char **out, double *seconds, const char *fmt, ...) {
     va_end(ap);
     char *cmd = util_asprintf("%s %s 2>&1", FTSTRESS_BIN, args);
     double start = util_now();
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-        n += got;
-        if (n + 1 >= cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-        }
-    }
-    buf[n] = '\0';
-    int status = pclose(p);
+    int status = cli_capture(cmd, out);
     if (seconds != NULL) {
         *seconds = util_now() - start;
     }
     free(cmd);
-    *out = buf;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    return status;
 }
 
 /* Shows a command's whole output (print_message cuts long text). */

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "cli_helpers.h"
 #include "util.h"
 
 #define SCENARIOS SOURCE_DIR "/scenarios/builtin"
@@ -30,23 +31,9 @@ static int ftstress(char **out, const char *fmt, ...) {
     vsnprintf(args, sizeof(args), fmt, ap);
     va_end(ap);
     char *cmd = util_asprintf("%s --corpus %s %s 2>&1", FTSTRESS_BIN, corpus, args);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-        n += got;
-        if (n + 1 >= cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-        }
-    }
-    buf[n] = '\0';
-    int status = pclose(p);
+    int status = cli_capture(cmd, out);
     free(cmd);
-    *out = buf;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    return status;
 }
 
 static void show_output(const char *out) {
@@ -201,23 +188,6 @@ static void test_hang_is_a_finding_with_every_threads_stacks(void **state) {
     free(out);
 }
 
-/* The value of a "key   value" line of `ftstress runtime info`. Caller frees. */
-static char *runtime_info(const char *key) {
-    char *out;
-    assert_int_equal(ftstress(&out, "runtime info"), 0);
-    char label[64];
-    snprintf(label, sizeof(label), "\n%s ", key);
-    const char *p = strstr(out, label);
-    assert_non_null(p);
-    p += strlen(label);
-    while (*p == ' ') {
-        p++;
-    }
-    char *value = util_strndup(p, strcspn(p, "\n"));
-    free(out);
-    return value;
-}
-
 /* The 1-based number of the first line of path containing text, or -1. */
 static int line_of(const char *path, const char *text) {
     FILE *f = fopen(path, "r");
@@ -241,7 +211,7 @@ static void build_racyext(void) {
     if (built) {
         return;
     }
-    char *include = runtime_info("include");
+    char *include = cli_runtimeInfo("include");
     char *dir = util_asprintf("%s/racyext", corpus);
     char *cmd = util_asprintf("bash %s/ext/build.sh %s %s", TEST_DATA_DIR, include, dir);
     assert_int_equal(system(cmd), 0);

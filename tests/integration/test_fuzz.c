@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "cli_helpers.h"
 #include "util.h"
 
 #define TARGETS SOURCE_DIR "/scenarios/fuzz_targets"
@@ -36,23 +37,9 @@ static int ftstress(char **out, const char *fmt, ...) {
     vsnprintf(args, sizeof(args), fmt, ap);
     va_end(ap);
     char *cmd = util_asprintf("%s --corpus %s %s 2>&1", FTSTRESS_BIN, corpus, args);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-        n += got;
-        if (n + 1 >= cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-        }
-    }
-    buf[n] = '\0';
-    int status = pclose(p);
+    int status = cli_capture(cmd, out);
     free(cmd);
-    *out = buf;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    return status;
 }
 
 /* The output's first lines, enough to see what happened without the stacks. */

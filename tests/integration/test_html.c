@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "cli_helpers.h"
 #include "json_reader.h"
 #include "util.h"
 
@@ -34,26 +35,9 @@ static int shell(char **out, const char *fmt, ...) {
     vsnprintf(cmdline, sizeof(cmdline), fmt, ap);
     va_end(ap);
     char *cmd = util_asprintf("%s 2>&1", cmdline);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-        n += got;
-        if (n + 1 >= cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-        }
-    }
-    buf[n] = '\0';
-    int status = pclose(p);
+    int status = cli_capture(cmd, out);
     free(cmd);
-    if (out != NULL) {
-        *out = buf;
-    } else {
-        free(buf);
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    return status;
 }
 
 static const char *chromium_flags =

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "cli_helpers.h"
 #include "util.h"
 
 #define PYTESTS TEST_DATA_DIR "/pytests"
@@ -30,22 +31,9 @@ static int ftstress(char **out, const char *fmt, ...) {
     vsnprintf(args, sizeof(args), fmt, ap);
     va_end(ap);
     char *cmd = util_asprintf("%s %s 2>&1", FTSTRESS_BIN, args);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-        n += got;
-        if (n + 1 >= cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-        }
-    }
-    buf[n] = '\0';
-    int status = pclose(p);
+    int status = cli_capture(cmd, out);
     free(cmd);
-    *out = buf;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    return status;
 }
 
 static void show_output(const char *out) {
@@ -111,26 +99,9 @@ static void assert_summary_last(const char *out, const char *prefix) {
     free(last);
 }
 
-/* The value of a "key   value" line of `ftstress runtime info`. Caller frees. */
-static char *runtime_info(const char *key) {
-    char *out;
-    assert_int_equal(ftstress(&out, "runtime info"), 0);
-    char label[64];
-    snprintf(label, sizeof(label), "\n%s ", key);
-    const char *p = strstr(out, label);
-    assert_non_null(p);
-    p += strlen(label);
-    while (*p == ' ') {
-        p++;
-    }
-    char *value = util_strndup(p, strcspn(p, "\n"));
-    free(out);
-    return value;
-}
-
 /* Builds tests/data/ext/racyext.c against the runtime for test_racyext.py. */
 static void build_racyext(void) {
-    char *include = runtime_info("include");
+    char *include = cli_runtimeInfo("include");
     char *dir = util_asprintf("%s/racyext", scratch);
     char *cmd = util_asprintf("bash %s/ext/build.sh %s %s", TEST_DATA_DIR, include, dir);
     assert_int_equal(system(cmd), 0);
@@ -295,7 +266,7 @@ static void test_no_test_files_is_a_usage_error(void **state) {
  * test_func_annotations, test_list and test_type alone take most of it), so
  * this runs the other eight files. */
 static void test_cpython_free_threading_suite_runs_unchanged(void **state) {
-    char *tree = runtime_info("source_tree");
+    char *tree = cli_runtimeInfo("source_tree");
     char *out;
     int status = ftstress(&out,
                           "test -t 2 -n 1 --timeout 300 -k 'not test_dict.py and not "
