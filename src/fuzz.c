@@ -8,8 +8,6 @@
  * fuzz_minimize (delta debugging) -> fuzz_case (saved cases) -> fuzz_report. */
 #include "fuzz.h"
 
-#define _XOPEN_SOURCE_EXTENDED 1
-#include <ftw.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,16 +19,19 @@
 #include "fuzz_campaign.h"
 #include "fuzz_case.h"
 #include "fuzz_exec.h"
+#include "fuzz_outputs.h"
 #include "fuzz_readiness.h"
 #include "fuzz_report.h"
 #include "fuzz_target.h"
 #include "log.h"
 #include "manifest.h"
 #include "report_text.h"
+#include "run_outputs.h"
 #include "runtime.h"
 #include "spawn.h"
 #include "suppress.h"
 #include "util.h"
+#include "workdir.h"
 
 /* Replay: repetitions and seconds of the case's sequence when not given. */
 #define FUZZ_REPLAY_REPEAT 200
@@ -90,29 +91,15 @@ static bool fuzz_sessionWithoutHook(struct fuzz_session *s) {
     return true;
 }
 
-static int fuzz_rmEntry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-    return remove(path);
-}
-
 /* Returns EXIT_CLEAN, or the exit code of what failed (already reported). */
 static int fuzz_sessionOpen(const struct ftstress_config *cfg, struct fuzz_session *s) {
     memset(s, 0, sizeof(*s));
     if (!runtime_open(cfg, &s->rt)) {
         return EXIT_INTERNAL;
     }
-    if (cfg->keep_dir != NULL) {
-        s->work = strdup(cfg->keep_dir);
-        if (!util_mkdirs(s->work)) {
-            LOG_P("cannot create %s", s->work);
-            return EXIT_INTERNAL;
-        }
-    } else {
-        const char *tmp = getenv("TMPDIR");
-        s->work = util_asprintf("%s/ftstress-fuzz-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-        if (mkdtemp(s->work) == NULL) {
-            LOG_P("cannot create a temporary directory %s", s->work);
-            return EXIT_INTERNAL;
-        }
+    s->work = workdir_open(cfg, "ftstress-fuzz");
+    if (s->work == NULL) {
+        return EXIT_INTERNAL;
     }
     s->tsan_supp = util_asprintf("%s/tsan.supp", s->work);
     if (!suppress_loadAll(&s->supp, &s->rt, cfg->suppressions) ||
@@ -131,19 +118,13 @@ static int fuzz_sessionOpen(const struct ftstress_config *cfg, struct fuzz_sessi
 }
 
 static void fuzz_sessionClose(const struct ftstress_config *cfg, struct fuzz_session *s) {
-    if (s->work != NULL) {
-        if (cfg->keep_dir == NULL) {
-            nftw(s->work, fuzz_rmEntry, 16, FTW_DEPTH | FTW_PHYS);
-        } else {
-            LOG_I("run logs kept in %s", s->work);
-        }
-    }
+    workdir_close(cfg, s->work);
+    s->work = NULL;
     if (cfg->suppressions != NULL && s->supp.count > 0) {
         suppress_printUsage(&s->supp);
     }
     suppress_free(&s->supp);
     runtime_close(&s->rt);
-    free(s->work);
     free(s->tsan_supp);
     free(s->python);
     memset(s, 0, sizeof(*s));
@@ -180,28 +161,42 @@ static int fuzz_target(struct ftstress_config *cfg, const struct fuzz_target *t)
         return status;
     }
     struct fuzz_campaignOptions opt = fuzz_options(cfg);
+    struct run_outputs outputs;
+    status = run_outputsOpen(&outputs, cfg, &s.rt);
+    if (status != EXIT_CLEAN) {
+        fuzz_sessionClose(cfg, &s);
+        return status;
+    }
+    outputs.runs = opt.runs;
+    outputs.iterations = opt.iterations; /* per process; 0 when the budget is time */
     fuzz_reportHeader(stdout, cfg, &s.rt, t->label, &opt);
     fflush(stdout);
     struct fuzz_campaign c;
     if (!fuzz_campaignRun(&s.env, t->spec, t->label, &opt, &fuzz_stopRequested, &c)) {
         fuzz_campaignFree(&c);
+        run_outputsClose(&outputs);
         fuzz_sessionClose(cfg, &s);
         return EXIT_INTERNAL;
     }
     if (c.error != NULL) {
         LOG_E("%s", c.error);
-        status = EXIT_USAGE;
     } else {
         fputc('\n', stdout);
         fuzz_reportCampaign(stdout, &c);
-        status = c.findings.count > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
     }
     if (fuzz_stopRequested) {
         LOG_W("interrupted: the report covers what ran so far");
     }
-    if (cfg->json_path != NULL && !fuzz_reportJson(cfg->json_path, cfg, &s.rt, NULL, &c, 1)) {
-        status = status == EXIT_CLEAN ? EXIT_INTERNAL : status;
-    }
+    struct scenario_verdict *v = fuzz_outputsEntry(&c);
+    bool written = run_outputsWrite(&outputs, &v, 1) && run_outputsBaseline(&outputs);
+    /* With a baseline only new findings fail the run; without one, any does. */
+    status = c.error != NULL                    ? EXIT_USAGE
+             : run_outputsFailing(&outputs) > 0 ? EXIT_FINDINGS
+             : written                          ? EXIT_CLEAN
+                                                : EXIT_INTERNAL;
+    verdict_free(v);
+    free(v);
+    run_outputsClose(&outputs);
     fuzz_campaignFree(&c);
     fuzz_sessionClose(cfg, &s);
     return status;

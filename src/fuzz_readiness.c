@@ -7,8 +7,10 @@
 
 #include "cmdline.h"
 #include "fuzz_case.h"
+#include "fuzz_outputs.h"
 #include "fuzz_report.h"
 #include "log.h"
+#include "run_outputs.h"
 #include "util.h"
 
 int fuzz_readiness(const struct fuzz_env *env, const char *module, volatile int *stop) {
@@ -48,10 +50,17 @@ int fuzz_readiness(const struct fuzz_env *env, const char *module, volatile int 
     if (cs == NULL) {
         abort();
     }
-    size_t done = 0;
-    int status = EXIT_CLEAN;
+    struct run_outputs outputs;
+    int status = run_outputsOpen(&outputs, cfg, env->rt);
+    outputs.runs = 1;
+    outputs.iterations = 0; /* each entry fuzzes for its time */
+    struct scenario_verdict **verdicts = calloc(n ? n : 1, sizeof(*verdicts));
+    if (verdicts == NULL) {
+        abort();
+    }
+    size_t nverdicts = 0, done = 0;
     int clean = 0, findings = 0, skipped = 0;
-    for (size_t i = 0; i < n && !*stop; i++) {
+    for (size_t i = 0; i < n && !*stop && status == EXIT_CLEAN; i++) {
         char *spec = util_asprintf("%s:%s", module, run.res.entries[i].name);
         if (!fuzz_campaignRun(env, spec, spec, &opt, stop, &cs[i])) {
             free(spec);
@@ -64,18 +73,31 @@ int fuzz_readiness(const struct fuzz_env *env, const char *module, volatile int 
         fflush(stdout);
         if (cs[i].error != NULL) {
             skipped++;
-        } else if (cs[i].findings.count > 0) {
+            continue; /* not a target to judge: the text report says why */
+        }
+        if (cs[i].findings.count > 0) {
             findings++;
         } else {
             clean++;
         }
+        /* After every entry, so a killed run still leaves its results. */
+        verdicts[nverdicts++] = fuzz_outputsEntry(&cs[i]);
+        if (!run_outputsWrite(&outputs, verdicts, nverdicts)) {
+            status = EXIT_INTERNAL;
+        }
     }
     printf("\n%s: %d without findings, %d with findings, %d skipped (of %zu)\n", module, clean,
            findings, skipped, n);
-    if (cfg->json_path != NULL &&
-        !fuzz_reportJson(cfg->json_path, cfg, env->rt, module, cs, done)) {
+    if (status == EXIT_CLEAN && !run_outputsBaseline(&outputs)) {
         status = EXIT_INTERNAL;
     }
+    size_t failing = run_outputsFailing(&outputs);
+    for (size_t i = 0; i < nverdicts; i++) {
+        verdict_free(verdicts[i]);
+        free(verdicts[i]);
+    }
+    free(verdicts);
+    run_outputsClose(&outputs);
     for (size_t i = 0; i < done; i++) {
         fuzz_campaignFree(&cs[i]);
     }
@@ -88,5 +110,5 @@ int fuzz_readiness(const struct fuzz_env *env, const char *module, volatile int 
     if (*stop) {
         LOG_W("interrupted: the report covers the entries finished so far");
     }
-    return findings > 0 ? EXIT_FINDINGS : n == 0 || skipped == (int)n ? EXIT_USAGE : EXIT_CLEAN;
+    return failing > 0 ? EXIT_FINDINGS : n == 0 || skipped == (int)n ? EXIT_USAGE : EXIT_CLEAN;
 }

@@ -1,7 +1,9 @@
 /* fuzz_readiness.h - `ftstress fuzz MODULE:*`: every public class and function
  * of a module fuzzed for a bounded time each (automatic mode), with a verdict
  * per entry (no finding / races / crash / hang / wrong results / skipped) in
- * text and, with --json, JSON. */
+ * text, and in the reports (--json, --sarif, ...; run_outputs.h) one entry
+ * per entry fuzzed: one that could not be fuzzed automatically (skipped) is
+ * not a target to judge and only the text lists it. */
 #ifndef FTSTRESS_FUZZ_READINESS_H
 #define FTSTRESS_FUZZ_READINESS_H
 

@@ -5,9 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_writer.h"
-#include "log.h"
-#include "manifest.h"
 #include "report_text.h"
 #include "util.h"
 
@@ -156,97 +153,4 @@ void fuzz_reportReadinessRow(FILE *out, const struct fuzz_campaign *c) {
         fprintf(out, "      ... and %zu more (fuzz it alone for details)\n", c->findings.count - 4);
     }
     free(verdict);
-}
-
-static void fuzz_reportJsonCampaign(struct jsonw *w, const struct fuzz_campaign *c) {
-    char *verdict = fuzz_campaignVerdict(c);
-    jsonw_beginObject(w);
-    jsonw_keyString(w, "target", c->spec);
-    jsonw_keyString(w, "label", c->label);
-    jsonw_keyString(w, "mode", c->mode);
-    jsonw_keyString(w, "verdict", verdict);
-    jsonw_keyString(w, "error", c->error);
-    jsonw_keyInt(w, "operations", (long long)c->nops);
-    jsonw_keyInt(w, "threads", c->threads);
-    jsonw_keyInt(w, "ops_per_thread", c->ops);
-    jsonw_keyInt(w, "processes", c->processes);
-    jsonw_keyInt(w, "iterations", c->iterations);
-    jsonw_keyInt(w, "ops_executed", c->ops_done);
-    jsonw_keyDouble(w, "fuzz_seconds", c->fuzz_seconds);
-    jsonw_keyDouble(w, "seconds", c->seconds);
-    jsonw_keyDouble(w, "ops_per_second",
-                    c->fuzz_seconds > 0 ? (double)c->ops_done / c->fuzz_seconds : 0.0);
-    jsonw_keyInt(w, "crashes", c->crashes);
-    jsonw_keyInt(w, "hangs", c->hangs);
-    jsonw_keyInt(w, "linearizability_checks", c->lin_checked);
-    jsonw_keyInt(w, "linearizability_undecided", c->lin_undecided);
-    jsonw_key(w, "findings");
-    jsonw_beginArray(w);
-    for (size_t i = 0; i < c->findings.count; i++) {
-        const struct finding *f = &c->findings.items[i];
-        const struct fuzz_found *k = NULL;
-        for (size_t j = 0; j < c->nfound; j++) {
-            if (strcmp(c->found[j].signature, f->signature) == 0) {
-                k = &c->found[j];
-            }
-        }
-        jsonw_beginObject(w);
-        jsonw_keyString(w, "id", f->id);
-        jsonw_keyString(w, "kind", f->kind);
-        jsonw_keyString(w, "title", f->title);
-        jsonw_keyString(w, "signature", f->signature);
-        jsonw_keyInt(w, "count", f->count);
-        jsonw_keyString(w, "file", f->file);
-        jsonw_keyInt(w, "line", f->line);
-        jsonw_keyString(w, "function", f->function);
-        if (k != NULL) {
-            jsonw_key(w, "seed");
-            jsonw_uint(w, k->seed);
-            jsonw_keyInt(w, "iteration", k->iteration);
-            jsonw_keyDouble(w, "found_after_seconds", k->at);
-            jsonw_keyInt(w, "sequence_ops", (long long)fuzz_planOps(&k->plan));
-            jsonw_keyInt(w, "original_ops", (long long)(k->minimized_ops ? k->original_ops : 0));
-            jsonw_keyInt(w, "reproduced", k->reproduced);
-            jsonw_keyString(w, "case", k->case_path);
-        }
-        jsonw_endObject(w);
-    }
-    jsonw_endArray(w);
-    jsonw_endObject(w);
-    free(verdict);
-}
-
-bool fuzz_reportJson(const char *path, const struct ftstress_config *cfg, const struct runtime *rt,
-                     const char *module, const struct fuzz_campaign *cs, size_t n) {
-    struct jsonw w;
-    jsonw_init(&w, 2);
-    jsonw_beginObject(&w);
-    jsonw_keyString(&w, "tool", "ftstress");
-    jsonw_keyString(&w, "version", FTSTRESS_VERSION);
-    jsonw_keyString(&w, "command", module ? "fuzz-readiness" : "fuzz");
-    jsonw_keyString(&w, "module", module);
-    jsonw_key(&w, "runtime");
-    jsonw_beginObject(&w);
-    jsonw_keyString(&w, "version", rt->version);
-    jsonw_keyString(&w, "flavour", rt->flavour);
-    jsonw_keyString(&w, "key", manifest_get(&rt->manifest, "key"));
-    jsonw_endObject(&w);
-    jsonw_key(&w, "seed");
-    jsonw_uint(&w, cfg->seed);
-    jsonw_keyString(&w, "noise", config_noiseName(cfg->noise));
-    jsonw_key(&w, "targets");
-    jsonw_beginArray(&w);
-    for (size_t i = 0; i < n; i++) {
-        fuzz_reportJsonCampaign(&w, &cs[i]);
-    }
-    jsonw_endArray(&w);
-    jsonw_endObject(&w);
-    size_t len;
-    char *doc = jsonw_finish(&w, &len);
-    bool ok = util_writeFileAtomic(path, doc, len);
-    if (!ok) {
-        LOG_P("cannot write %s", path);
-    }
-    free(doc);
-    return ok;
 }

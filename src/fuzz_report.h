@@ -1,6 +1,6 @@
 /* fuzz_report.h - what `ftstress fuzz` shows: a header, one block per target
  * (counts, speed, findings with the sequence and case that replay them), a
- * readiness table, and the same as JSON. */
+ * readiness table. The machine-readable reports are fuzz_outputs.h's. */
 #ifndef FTSTRESS_FUZZ_REPORT_H
 #define FTSTRESS_FUZZ_REPORT_H
 
@@ -21,10 +21,5 @@ void fuzz_reportCampaign(FILE *out, const struct fuzz_campaign *c);
 
 /* One readiness table row for c. */
 void fuzz_reportReadinessRow(FILE *out, const struct fuzz_campaign *c);
-
-/* Writes the campaigns as JSON to path (module: the readiness module, or
- * NULL). False after logging an I/O error. */
-bool fuzz_reportJson(const char *path, const struct ftstress_config *cfg, const struct runtime *rt,
-                     const char *module, const struct fuzz_campaign *cs, size_t n);
 
 #endif

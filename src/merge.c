@@ -340,6 +340,13 @@ static bool merge_readScenario(struct jsonr_check *c, const struct jsonr_value *
         jsonr_checkFail(c, item, "a count of this scenario is out of range");
         return false;
     }
+    /* "kind" came with test and fuzz entries; a report without it has scenarios only. */
+    const struct jsonr_value *kind = jsonr_get(item, "kind");
+    if (kind != NULL && kind->type != JSONR_NULL &&
+        (kind->type != JSONR_STRING || !verdict_kindParse(kind->string, &v->kind))) {
+        jsonr_checkFail(c, kind, "\"kind\" should be scenario, test or fuzz");
+        return false;
+    }
     v->name = merge_dup(name);
     v->path = merge_dup(path);
     v->merged.scenario = merge_dup(name);
@@ -554,24 +561,45 @@ static void merge_foldRuntimeField(struct merge *m, int which, char **mine, cons
     }
 }
 
+/* Whether one holds a scenario entry, whose parameters the report names. */
+static bool merge_hasScenario(const struct merge *one) {
+    for (size_t i = 0; i < one->nscenarios; i++) {
+        if (one->scenarios[i]->kind == VERDICT_SCENARIO) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void merge_takeParameters(struct merge *m, struct merge *one) {
+    free(m->noise);
+    m->noise = one->noise;
+    one->noise = NULL;
+    m->threads = one->threads;
+    m->iterations = one->iterations;
+    m->runs = one->runs;
+    m->seed = one->seed;
+    m->parameters_of_scenarios = merge_hasScenario(one);
+}
+
 static void merge_fold(struct merge *m, struct merge *one, const char *input) {
     if (m->ninputs == 0) {
         m->runtime_version = one->runtime_version;
         m->runtime_flavour = one->runtime_flavour;
         m->runtime_key = one->runtime_key;
-        m->noise = one->noise;
-        one->runtime_version = one->runtime_flavour = one->runtime_key = one->noise = NULL;
-        m->threads = one->threads;
-        m->iterations = one->iterations;
-        m->runs = one->runs;
-        m->seed = one->seed;
+        one->runtime_version = one->runtime_flavour = one->runtime_key = NULL;
+        merge_takeParameters(m, one);
     } else {
         merge_foldRuntimeField(m, 0, &m->runtime_version, one->runtime_version, "version", input);
         merge_foldRuntimeField(m, 1, &m->runtime_flavour, one->runtime_flavour, "flavour", input);
         merge_foldRuntimeField(m, 2, &m->runtime_key, one->runtime_key, "key", input);
-        if (one->threads != m->threads || one->iterations != m->iterations ||
-            ((one->noise == NULL) != (m->noise == NULL)) ||
-            (one->noise != NULL && strcmp(one->noise, m->noise) != 0)) {
+        if (!merge_hasScenario(one)) {
+            /* Tests and fuzz targets run with their own threads and iterations. */
+        } else if (!m->parameters_of_scenarios) {
+            merge_takeParameters(m, one);
+        } else if (one->threads != m->threads || one->iterations != m->iterations ||
+                   ((one->noise == NULL) != (m->noise == NULL)) ||
+                   (one->noise != NULL && strcmp(one->noise, m->noise) != 0)) {
             LOG_W("%s: ran with other parameters (threads %d, iterations %ld, noise %s) than "
                   "the first report; the merged report names the first's",
                   input, one->threads, one->iterations, one->noise ? one->noise : "null");
@@ -674,6 +702,9 @@ bool merge_addPath(struct merge *m, const char *path, char **error) {
  * words of verdict_addOutcomeFindings. */
 static void merge_retitleOutcomes(struct merge *m, const struct scenario_verdict *v) {
     const struct results *r = &v->merged;
+    if (v->kind != VERDICT_SCENARIO) {
+        return; /* a test's failure is titled by its exception, which a merge keeps */
+    }
     for (size_t i = 0; i < r->noutcomes; i++) {
         const struct outcome *o = &r->outcomes[i];
         if (o->cls < OUTCOME_INTERESTING || o->samples == 0) {

@@ -18,7 +18,11 @@
  *    findings are the union; its verdict is recomputed (output_verdictName);
  *  - runtime fields are kept when every input agrees, else null (with a
  *    warning); threads, iterations, noise and the base seed are the first
- *    input's; runs is the most runs any merged scenario had.
+ *    input's that holds a scenario (tests and fuzz targets run with their
+ *    own), else the first input's; runs is the most runs any merged
+ *    scenario had;
+ *  - an entry's kind (scenario, test, fuzz) is the first input's; an entry
+ *    without one (a report from before kinds) is a scenario.
  * An input that is not a valid report is an error naming FILE:LINE:COLUMN. */
 #ifndef FTSTRESS_MERGE_H
 #define FTSTRESS_MERGE_H
@@ -45,6 +49,7 @@ struct merge {
     int runs;
     uint64_t seed;
     char *noise;
+    bool parameters_of_scenarios;        /* the parameters came from a report with a scenario */
     struct scenario_verdict **scenarios; /* in order of first appearance; owned */
     struct merge_sigs *sigs;             /* per scenario; owned */
     size_t nscenarios;

@@ -51,6 +51,7 @@ static void output_jsonScenario(struct jsonw *w, const struct scenario_verdict *
     const struct results *r = &v->merged;
     jsonw_beginObject(w);
     jsonw_keyString(w, "name", v->name);
+    jsonw_keyString(w, "kind", verdict_kindName(v->kind));
     jsonw_keyString(w, "path", v->path);
     jsonw_keyString(w, "description",
                     r->description != NULL && r->description[0] ? r->description : NULL);

@@ -196,7 +196,11 @@ static char *output_junitBody(const struct output_run *run, const struct scenari
 static void output_junitTestcase(FILE *out, const struct output_run *run,
                                  const struct scenario_verdict *v) {
     fputs("    <testcase", out);
-    output_junitAttr(out, "classname", "ftstress.scenarios");
+    /* ftstress.scenarios, ftstress.tests, ftstress.fuzz: CI test views group by it. */
+    output_junitAttr(out, "classname",
+                     v->kind == VERDICT_TEST   ? "ftstress.tests"
+                     : v->kind == VERDICT_FUZZ ? "ftstress.fuzz"
+                                               : "ftstress.scenarios");
     output_junitAttr(out, "name", v->name ? v->name : v->path);
     if (v->path != NULL) {
         output_junitAttr(out, "file", v->path);

@@ -196,7 +196,7 @@ static const char html_style[] =
     "section.scenario.verdict-fail{border-left:5px solid var(--red)}\n"
     "section.scenario.verdict-pass{border-left:5px solid var(--green)}\n"
     "section.scenario.verdict-error{border-left:5px solid #8250df}\n"
-    ".description{color:var(--muted);margin:0 0 8px}\n"
+    ".description,.note{color:var(--muted);margin:0 0 8px}\n"
     "dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:8px 0}\n"
     "dl.facts dt{color:var(--muted)}\ndl.facts dd{margin:0;overflow-wrap:anywhere}\n"
     "figure{margin:10px 0}\nfigcaption{color:var(--muted);font-size:12.5px}\n"
@@ -665,7 +665,7 @@ static void html_history(struct html *h) {
 
 static void html_scenarioTable(struct html *h) {
     FILE *o = h->out;
-    fputs("<table class=\"overview\">\n<tr><th>scenario</th><th>verdict</th><th "
+    fputs("<table class=\"overview\">\n<tr><th>scenario</th><th>kind</th><th>verdict</th><th "
           "class=\"num\">runs</th><th class=\"num\">iterations</th><th class=\"num\">lost "
           "updates</th><th class=\"num\">findings</th></tr>\n",
           o);
@@ -675,9 +675,9 @@ static void html_scenarioTable(struct html *h) {
         fprintf(o, "<tr><td><a href=\"#scenario-%s\">", h->slugs[i]);
         html_text(h, v->name);
         fprintf(o,
-                "</a></td><td><span class=\"badge %s\">%s</span></td><td class=\"num\">%d</td>"
-                "<td class=\"num\">",
-                verdict, html_verdictLabel(verdict), v->runs);
+                "</a></td><td>%s</td><td><span class=\"badge %s\">%s</span></td><td "
+                "class=\"num\">%d</td><td class=\"num\">",
+                verdict_kindName(v->kind), verdict, html_verdictLabel(verdict), v->runs);
         html_count(h, v->merged.done);
         fputs("</td><td class=\"num\">", o);
         if (v->merged.has_counts && v->merged.expected > 0) {
@@ -731,6 +731,10 @@ static void html_scenario(struct html *h, size_t index) {
             "class=\"badge %s\">%s</span> ",
             verdict, slug, verdict, html_verdictLabel(verdict));
     html_text(h, v->name);
+    if (v->kind != VERDICT_SCENARIO) {
+        fprintf(o, " <span class=\"badge kind\">%s</span>",
+                v->kind == VERDICT_TEST ? "test" : "fuzz target");
+    }
     fputs("</h3>\n", o);
     if (r->description != NULL && r->description[0]) {
         fputs("<p class=\"description\">", o);
@@ -745,7 +749,11 @@ static void html_scenario(struct html *h, size_t index) {
     }
     fprintf(o, "<dt>runs</dt><dd>%d run%s, ", v->runs, v->runs == 1 ? "" : "s");
     html_count(h, r->done);
-    fprintf(o, " states judged, %.1f s</dd>\n", v->seconds);
+    fprintf(o, " %s, %.1f s</dd>\n",
+            v->kind == VERDICT_TEST   ? "iterations"
+            : v->kind == VERDICT_FUZZ ? "operation sequences"
+                                      : "states judged",
+            v->seconds);
     if (r->has_first_failure) {
         fprintf(o, "<dt>first failure</dt><dd>after %.3f s</dd>\n", r->first_failure_seconds);
     }
@@ -771,7 +779,10 @@ static void html_scenario(struct html *h, size_t index) {
     }
     fputs("</dl>\n", o);
     if (v->error != NULL) {
-        fputs("<h4>Scenario error</h4>\n<pre class=\"error-text\">", o);
+        fprintf(o, "<h4>%s error</h4>\n<pre class=\"error-text\">",
+                v->kind == VERDICT_TEST   ? "Test file"
+                : v->kind == VERDICT_FUZZ ? "Target"
+                                          : "Scenario");
         html_text(h, v->error);
         if (r->actor_exception != NULL) {
             fputs("\nactor exception: ", o);
@@ -779,7 +790,15 @@ static void html_scenario(struct html *h, size_t index) {
         }
         fputs("</pre>\n", o);
     }
-    html_histogram(h, slug, r);
+    if (v->kind == VERDICT_FUZZ) {
+        /* A fuzz target's results are judged by its invariants and the
+         * linearizability check, which report findings: no histogram. */
+        fputs("<p class=\"note\">A fuzz target: its operations' results are checked by "
+              "invariants and linearizability, which report findings.</p>\n",
+              o);
+    } else {
+        html_histogram(h, slug, r);
+    }
     html_lostUpdates(h, slug, r);
     if (v->findings.count > 0) {
         fputs("<h4>Findings</h4>\n<ul class=\"compact\">\n", o);

@@ -1,8 +1,6 @@
 /* runner.c - run and replay; see runner.h. */
 #include "runner.h"
 
-#define _XOPEN_SOURCE_EXTENDED 1
-#include <ftw.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,23 +8,21 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "baseline.h"
 #include "cmdline.h"
 #include "corpus.h"
 #include "engine.h"
 #include "fuzz.h"
 #include "fuzz_case.h"
 #include "log.h"
-#include "output_json.h"
-#include "output_junit.h"
-#include "output_sarif.h"
 #include "report_text.h"
+#include "run_outputs.h"
 #include "runtime.h"
 #include "scenario.h"
 #include "spawn.h"
 #include "suppress.h"
 #include "util.h"
 #include "verdict.h"
+#include "workdir.h"
 
 static volatile sig_atomic_t runner_stopRequested;
 
@@ -41,29 +37,6 @@ static void runner_installSignals(void) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-}
-
-static int runner_rmEntry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-    return remove(path);
-}
-
-/* The directory runs write into: --keep's, or a fresh temporary one. */
-static char *runner_workDir(const struct ftstress_config *cfg) {
-    if (cfg->keep_dir != NULL) {
-        if (!util_mkdirs(cfg->keep_dir)) {
-            LOG_P("cannot create %s", cfg->keep_dir);
-            return NULL;
-        }
-        return strdup(cfg->keep_dir);
-    }
-    const char *tmp = getenv("TMPDIR");
-    char *dir = util_asprintf("%s/ftstress-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(dir) == NULL) {
-        LOG_P("cannot create a temporary directory %s", dir);
-        free(dir);
-        return NULL;
-    }
-    return dir;
 }
 
 /* Runs one scenario cfg->runs times; fills v. Returns false on an internal error. */
@@ -124,24 +97,19 @@ struct runner_state {
     char *work;                         /* run directories; owned */
     char *tsan_supp;                    /* the joined TSan suppressions file; owned */
     struct suppress_set supp;           /* owned */
-    struct baseline baseline;           /* empty without --baseline; owned */
+    struct run_outputs outputs;         /* reports and baseline; owned */
     struct scenario_verdict **verdicts; /* in the order run; owned */
     size_t nverdicts;
-    struct finding_set findings; /* over every scenario, baseline-marked; owned */
 };
 
 static int runner_setUp(const struct ftstress_config *cfg, const struct runtime *rt,
                         struct runner_state *st) {
     memset(st, 0, sizeof(*st));
-    if (cfg->baseline != NULL) {
-        char *error = NULL;
-        if (!baseline_load(cfg->baseline, &st->baseline, &error)) {
-            LOG_E("%s", error);
-            free(error);
-            return EXIT_USAGE;
-        }
+    int status = run_outputsOpen(&st->outputs, cfg, rt);
+    if (status != EXIT_CLEAN) {
+        return status;
     }
-    st->work = runner_workDir(cfg);
+    st->work = workdir_open(cfg, "ftstress");
     if (st->work == NULL) {
         return EXIT_INTERNAL;
     }
@@ -152,95 +120,15 @@ static int runner_setUp(const struct ftstress_config *cfg, const struct runtime 
     return suppress_writeTsanFile(&st->supp, st->tsan_supp) ? EXIT_CLEAN : EXIT_INTERNAL;
 }
 
-/* Writes the requested machine-readable reports of everything so far: after
- * every scenario, so a killed run still leaves its results (each write is
- * atomic, the last complete one stays). */
-static bool runner_writeReports(const struct ftstress_config *cfg, const struct runtime *rt,
-                                struct runner_state *st) {
-    finding_setFree(&st->findings);
-    for (size_t i = 0; i < st->nverdicts; i++) {
-        finding_merge(&st->findings, &st->verdicts[i]->findings);
-    }
-    baseline_mark(&st->baseline, &st->findings);
-    char cwd[4096];
-    struct output_run run = {
-        .tool_version = FTSTRESS_VERSION,
-        .runtime_version = rt->version,
-        .runtime_flavour = rt->flavour,
-        .runtime_key = manifest_get(&rt->manifest, "key"),
-        .threads = cfg->threads,
-        .iterations = cfg->iterations,
-        .runs = cfg->runs,
-        .seed = cfg->seed,
-        .noise = config_noiseName(cfg->noise),
-        .scenarios = (const struct scenario_verdict *const *)st->verdicts,
-        .nscenarios = st->nverdicts,
-        .findings = &st->findings,
-        .source_root = getcwd(cwd, sizeof(cwd)),
-    };
-    bool ok = true;
-    if (cfg->json_path != NULL && !output_jsonWrite(cfg->json_path, &run)) {
-        LOG_P("cannot write %s", cfg->json_path);
-        ok = false;
-    }
-    if (cfg->junit_path != NULL && !output_junitWrite(cfg->junit_path, &run)) {
-        LOG_P("cannot write %s", cfg->junit_path);
-        ok = false;
-    }
-    if (cfg->sarif_path != NULL && !output_sarifWrite(cfg->sarif_path, &run)) {
-        LOG_P("cannot write %s", cfg->sarif_path);
-        ok = false;
-    }
-    return ok;
-}
-
-/* The baseline's verdict on this run, printed; the update written on request. */
-static bool runner_baselineSummary(const struct ftstress_config *cfg, struct runner_state *st) {
-    if (cfg->baseline != NULL) {
-        size_t nunseen = 0;
-        const struct baseline_entry **unseen =
-            baseline_unseen(&st->baseline, &st->findings, &nunseen);
-        printf("baseline %s: %zu known finding%s, %zu new\n", cfg->baseline,
-               st->findings.count - finding_countNew(&st->findings),
-               st->findings.count - finding_countNew(&st->findings) == 1 ? "" : "s",
-               finding_countNew(&st->findings));
-        for (size_t i = 0; i < st->findings.count; i++) {
-            if (!st->findings.items[i].known) {
-                printf("  new: %s  %s\n", st->findings.items[i].id,
-                       st->findings.items[i].signature);
-            }
-        }
-        for (size_t i = 0; i < nunseen; i++) {
-            printf("  not seen again (a candidate to prune): %s (line %d)\n", unseen[i]->signature,
-                   unseen[i]->line);
-        }
-        free(unseen);
-    }
-    if (cfg->update_baseline != NULL) {
-        if (!baseline_write(cfg->update_baseline, &st->findings)) {
-            LOG_P("cannot write the baseline %s", cfg->update_baseline);
-            return false;
-        }
-        printf("baseline written: %s (%zu signatures)\n", cfg->update_baseline, st->findings.count);
-    }
-    return true;
-}
-
 static void runner_tearDown(const struct ftstress_config *cfg, struct runner_state *st) {
-    if (st->work != NULL && cfg->keep_dir == NULL) {
-        nftw(st->work, runner_rmEntry, 16, FTW_DEPTH | FTW_PHYS);
-    } else if (st->work != NULL) {
-        LOG_I("run logs kept in %s", st->work);
-    }
+    workdir_close(cfg, st->work);
     for (size_t i = 0; i < st->nverdicts; i++) {
         verdict_free(st->verdicts[i]);
         free(st->verdicts[i]);
     }
     free(st->verdicts);
-    finding_setFree(&st->findings);
-    baseline_free(&st->baseline);
+    run_outputsClose(&st->outputs);
     suppress_free(&st->supp);
-    free(st->work);
     free(st->tsan_supp);
 }
 
@@ -270,7 +158,7 @@ static int runner_scenarios(struct ftstress_config *cfg, const struct scenario_l
             break;
         }
         verdict_addOutcomeFindings(v);
-        baseline_mark(&st.baseline, &v->findings);
+        baseline_mark(&st.outputs.baseline, &v->findings);
         report_textScenario(stdout, cfg, v);
         fflush(stdout);
         if (v->error != NULL) {
@@ -280,7 +168,8 @@ static int runner_scenarios(struct ftstress_config *cfg, const struct scenario_l
         } else {
             passed++;
         }
-        if (!runner_writeReports(cfg, rt, &st)) {
+        /* After every scenario, so a killed run still leaves its results. */
+        if (!run_outputsWrite(&st.outputs, st.verdicts, st.nverdicts)) {
             status = EXIT_INTERNAL;
         }
     }
@@ -291,11 +180,11 @@ static int runner_scenarios(struct ftstress_config *cfg, const struct scenario_l
     if (cfg->suppressions != NULL) {
         suppress_printUsage(&st.supp);
     }
-    if (!runner_baselineSummary(cfg, &st)) {
+    if (!run_outputsBaseline(&st.outputs)) {
         status = EXIT_INTERNAL;
     }
     /* With a baseline only new findings fail the run; without one, any does. */
-    size_t failing = cfg->baseline != NULL ? finding_countNew(&st.findings) : st.findings.count;
+    size_t failing = run_outputsFailing(&st.outputs);
     runner_tearDown(cfg, &st);
     if (status != EXIT_CLEAN) {
         return status;

@@ -18,8 +18,6 @@
  * was found or selected; 3 when ftstress itself failed. */
 #include "testrun.h"
 
-#define _XOPEN_SOURCE_EXTENDED 1
-#include <ftw.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,16 +29,19 @@
 #include "log.h"
 #include "paths.h"
 #include "run_findings.h"
+#include "run_outputs.h"
 #include "runtime.h"
 #include "suppress.h"
 #include "testrun_collect.h"
 #include "testrun_findings.h"
 #include "testrun_junit.h"
 #include "testrun_keyword.h"
+#include "testrun_outputs.h"
 #include "testrun_report.h"
 #include "testrun_results.h"
 #include "testrun_tests.h"
 #include "util.h"
+#include "workdir.h"
 
 /* pytest-run-parallel's --iterations default is 1; three iterations make
  * "failed in some iterations only" (flaky) observable at a modest cost under
@@ -63,10 +64,6 @@ static void testrun_installSignals(void) {
     sigaction(SIGTERM, &sa, NULL);
 }
 
-static int testrun_rmEntry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-    return remove(path);
-}
-
 /* What every file's run shares. */
 struct testrun_plan {
     const struct ftstress_config *cfg;
@@ -80,25 +77,19 @@ struct testrun_plan {
     char *keyword; /* the compiled -k program, "" for none */
     int threads;
     long iterations;
+    struct run_outputs outputs;         /* --json, --sarif, --baseline; owned */
+    struct scenario_verdict **verdicts; /* this round's tests as report entries; owned */
+    size_t nverdicts;
 };
 
-/* Where the run's files go: --keep's directory, or a fresh temporary one. */
-static char *testrun_workDir(const struct ftstress_config *cfg) {
-    if (cfg->keep_dir != NULL) {
-        if (!util_mkdirs(cfg->keep_dir)) {
-            LOG_P("cannot create %s", cfg->keep_dir);
-            return NULL;
-        }
-        return strdup(cfg->keep_dir);
+static void testrun_freeVerdicts(struct testrun_plan *p) {
+    for (size_t i = 0; i < p->nverdicts; i++) {
+        verdict_free(p->verdicts[i]);
+        free(p->verdicts[i]);
     }
-    const char *tmp = getenv("TMPDIR");
-    char *dir = util_asprintf("%s/ftstress-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(dir) == NULL) {
-        LOG_P("cannot create a temporary directory %s", dir);
-        free(dir);
-        return NULL;
-    }
-    return dir;
+    free(p->verdicts);
+    p->verdicts = NULL;
+    p->nverdicts = 0;
 }
 
 /* The interpreter's stderr from its first line starting with marker, or all
@@ -227,6 +218,19 @@ static struct testrun_resume testrun_runtimeHang(struct testrun_file *f, char *r
     return next;
 }
 
+/* Records seed as that of every test process pid ran (and of the file when
+ * pid was its first process). */
+static void testrun_setSeed(struct testrun_file *f, long pid, uint64_t seed) {
+    if (f->entry.pid == pid) {
+        f->entry.seed = seed;
+    }
+    for (size_t i = 0; i < f->ntests; i++) {
+        if (f->tests[i].pid == pid) {
+            f->tests[i].seed = seed;
+        }
+    }
+}
+
 /* Runs one harness process on f, from resume; returns false on an internal
  * error. Sets *next to where the file goes on (next->again) when the process
  * ended in the middle of it. */
@@ -274,7 +278,9 @@ static bool testrun_process(struct testrun_plan *p, struct testrun_file *f, cons
         bool remaining = testrun_resultsHasRemaining(&res);
         bool done = res.done;
         bool fired = testrun_watchdogFired(dir);
+        long pid = res.pid;
         testrun_fileAddResults(f, &res);
+        testrun_setSeed(f, pid, seed);
         testrun_resultsFree(&res);
         struct run_findings_stats stats = {0};
         ok = testrun_findingsCollect(dir, f, &p->supp, seed, &stats);
@@ -387,6 +393,7 @@ static bool testrun_fileFailed(const struct testrun_file *f) {
 static bool testrun_round(struct testrun_plan *p, const struct testrun_fileList *list, int round,
                           struct testrun_file *files, size_t *nrun) {
     *nrun = 0;
+    testrun_freeVerdicts(p);
     for (size_t i = 0; i < list->count && !testrun_stopRequested; i++) {
         struct testrun_file *f = &files[i];
         testrun_fileInit(f, list->paths[i], list->displays[i]);
@@ -397,6 +404,11 @@ static bool testrun_round(struct testrun_plan *p, const struct testrun_fileList 
             return false;
         }
         testrun_reportFileDone(stdout, f);
+        /* After every file, so a killed run still leaves its results. */
+        testrun_outputsAdd(f, &p->verdicts, &p->nverdicts);
+        if (!run_outputsWrite(&p->outputs, p->verdicts, p->nverdicts)) {
+            return false;
+        }
         if (p->cfg->exitfirst && testrun_fileFailed(f)) {
             break;
         }
@@ -410,6 +422,10 @@ static int testrun_setUp(struct testrun_plan *p, const struct ftstress_config *c
                          const struct runtime *rt) {
     p->cfg = cfg;
     p->rt = rt;
+    int status = run_outputsOpen(&p->outputs, cfg, rt);
+    if (status != EXIT_CLEAN) {
+        return status;
+    }
     /* The harness's own watchdog (faulthandler) ends a test after --timeout
      * with every thread's Python stack. The engine's fires a little later,
      * counting from the harness's last results line: it catches an
@@ -419,12 +435,16 @@ static int testrun_setUp(struct testrun_plan *p, const struct ftstress_config *c
     p->engine_cfg.timeout = cfg->timeout * 1.25 + 10;
     p->threads = cfg->threads;
     p->iterations = cfg->iterations_given ? cfg->iterations : TESTRUN_DEFAULT_ITERATIONS;
+    /* The reports name what a test ran with; the JUnit report is test's own. */
+    p->outputs.iterations = p->iterations;
+    p->outputs.runs = 1;
+    p->outputs.junit = false;
     p->harness = paths_inHome("scenarios/testharness.py");
     if (!util_isFile(p->harness)) {
         LOG_E("the test harness %s is missing (is FTSTRESS_HOME right?)", p->harness);
         return EXIT_INTERNAL;
     }
-    p->work = testrun_workDir(cfg);
+    p->work = workdir_open(cfg, "ftstress-test");
     if (p->work == NULL) {
         return EXIT_INTERNAL;
     }
@@ -439,19 +459,14 @@ static int testrun_setUp(struct testrun_plan *p, const struct ftstress_config *c
 }
 
 static void testrun_tearDown(struct testrun_plan *p) {
-    if (p->work != NULL) {
-        if (p->cfg->keep_dir == NULL) {
-            nftw(p->work, testrun_rmEntry, 16, FTW_DEPTH | FTW_PHYS);
-        } else {
-            LOG_I("run logs kept in %s", p->work);
-        }
-    }
+    workdir_close(p->cfg, p->work);
     if (p->cfg->suppressions != NULL) {
         suppress_printUsage(&p->supp);
     }
     suppress_free(&p->supp);
+    testrun_freeVerdicts(p);
+    run_outputsClose(&p->outputs);
     free(p->tsan_supp);
-    free(p->work);
     free(p->harness);
     free(p->keyword);
 }
@@ -463,7 +478,7 @@ static void testrun_freeFiles(struct testrun_file *files, size_t n) {
 }
 
 /* Prints the report of the last round and returns the exit status. */
-static int testrun_finish(const struct testrun_plan *p, const struct testrun_file *files, size_t n,
+static int testrun_finish(struct testrun_plan *p, const struct testrun_file *files, size_t n,
                           double seconds, int rounds) {
     const struct ftstress_config *cfg = p->cfg;
     struct testrun_counts counts = {0};
@@ -490,6 +505,14 @@ static int testrun_finish(const struct testrun_plan *p, const struct testrun_fil
     testrun_reportSummary(stdout, &counts, seconds);
     if (testrun_stopRequested) {
         LOG_W("interrupted: the report covers the tests finished so far");
+    }
+    if (!run_outputsBaseline(&p->outputs)) {
+        return EXIT_INTERNAL;
+    }
+    /* With a baseline only new findings fail the run (a failed test is the
+     * finding outcome:ID:failed); without one, any failing test does. */
+    if (cfg->baseline != NULL) {
+        failures = (int)run_outputsFailing(&p->outputs);
     }
     if (failures > 0) {
         return EXIT_FINDINGS;
@@ -550,9 +573,6 @@ int testrun_main(struct ftstress_config *cfg) {
     if (cfg->npaths == 0) {
         LOG_E("'test' takes one or more test files or directories");
         return EXIT_USAGE;
-    }
-    if (cfg->json_path != NULL || cfg->sarif_path != NULL || cfg->baseline != NULL) {
-        LOG_W("--json, --sarif and --baseline are not supported by 'test' yet; ignored");
     }
     struct testrun_plan plan = {0};
     char err[256];

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "finding.h"
 #include "testrun_results.h"
@@ -26,6 +27,7 @@ struct testrun_test {
     char *id;                  /* "display::name", or display for the file itself; owned */
     struct testrun_record run; /* what the harness wrote; run.name is "" for the file */
     long pid;                  /* the harness process that ran it, 0 if none did */
+    uint64_t seed;             /* that process's seed (replays its schedule noise) */
     bool crashed, hung;
     int runtime_hangs;           /* runs of it that the TSan runtime itself wedged */
     char *error;                 /* the file's import, setup or teardown error; owned or NULL */

@@ -124,6 +124,21 @@ char *util_asprintf(const char *fmt, ...) {
     return out;
 }
 
+void util_appendf(char **s, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *more = NULL;
+    int n = vasprintf(&more, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        abort();
+    }
+    char *joined = util_asprintf("%s%s", *s ? *s : "", more);
+    free(more);
+    free(*s);
+    *s = joined;
+}
+
 double util_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

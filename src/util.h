@@ -23,6 +23,9 @@ char *util_strndup(const char *s, size_t n);
 /* printf into a new string. Caller frees; aborts on OOM. */
 char *util_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* printf appended to *s (a string from malloc, replaced). Aborts on OOM. */
+void util_appendf(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Seconds from an arbitrary fixed point (CLOCK_MONOTONIC). */
 double util_now(void);
 

@@ -115,6 +115,22 @@ double verdict_medianFirstFailure(const struct scenario_verdict *v) {
     return median;
 }
 
+static const char *const verdict_kindNames[] = {"scenario", "test", "fuzz"};
+
+const char *verdict_kindName(enum verdict_kind kind) {
+    return verdict_kindNames[kind];
+}
+
+bool verdict_kindParse(const char *name, enum verdict_kind *kind) {
+    for (size_t i = 0; i < sizeof(verdict_kindNames) / sizeof(verdict_kindNames[0]); i++) {
+        if (strcmp(name, verdict_kindNames[i]) == 0) {
+            *kind = (enum verdict_kind)i;
+            return true;
+        }
+    }
+    return false;
+}
+
 bool verdict_isFinding(const struct scenario_verdict *v) {
     return v->crashes > 0 || v->hangs > 0 || v->tsan_reports > 0 || v->findings.count > 0 ||
            results_failingSamples(&v->merged) > 0 ||

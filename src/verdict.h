@@ -11,7 +11,22 @@
 
 #define VERDICT_MAX_SEEDS 16
 
+/* What a report entry ran: a scenario file, a test of `ftstress test`, or a
+ * target of `ftstress fuzz`. All three share the report schema. */
+enum verdict_kind {
+    VERDICT_SCENARIO,
+    VERDICT_TEST,
+    VERDICT_FUZZ,
+};
+
+/* "scenario", "test", "fuzz". */
+const char *verdict_kindName(enum verdict_kind kind);
+
+/* The kind named name, or false when there is none. */
+bool verdict_kindParse(const char *name, enum verdict_kind *kind);
+
 struct scenario_verdict {
+    enum verdict_kind kind;
     char *path;            /* scenario file; owned */
     char *name;            /* owned */
     struct results merged; /* histograms and counts over all runs; owned */

@@ -308,12 +308,46 @@ static void test_a_baseline_fails_the_campaign_on_new_findings_only(void **state
     free(baseline);
 }
 
+/* Tests and fuzz targets write the same report as scenarios: a campaign's
+ * merged report, HTML included, holds every kind of item with its findings. */
+static void test_tests_and_fuzz_targets_reach_the_merged_report(void **state) {
+    char *out;
+    int status = ftstress(&out, NULL,
+                          "campaign --config %s/mixed.conf --budget 3m --state %s/mixed "
+                          "--html %s/mixed.html",
+                          CAMPAIGNS, work, work);
+    show("mixed campaign", out);
+    assert_int_equal(status, 1);
+    assert_null(strstr(out, "without a JSON report"));
+    free(out);
+    char *report = util_asprintf("%s/mixed/report.json", work);
+    char *doc = util_readFile(report, NULL);
+    assert_non_null(doc);
+    assert_non_null(strstr(doc, "\"name\": \"counter_global\",\n      \"kind\": \"scenario\""));
+    assert_non_null(strstr(doc, "\"name\": \"test_fail.py::test_wrong_everywhere\",\n"
+                                "      \"kind\": \"test\""));
+    assert_non_null(strstr(doc, "\"name\": \"bytesio\",\n      \"kind\": \"fuzz\""));
+    assert_non_null(
+        strstr(doc, "\"signature\": \"outcome:test_fail.py::test_wrong_everywhere:failed\""));
+    assert_non_null(strstr(doc, "\"scenario\": \"bytesio\""));
+    free(doc);
+    char *html_path = util_asprintf("%s/mixed.html", work);
+    char *html = util_readFile(html_path, NULL);
+    assert_non_null(html);
+    assert_non_null(strstr(html, "test_fail.py::test_wrong_everywhere"));
+    assert_non_null(strstr(html, "fuzz target"));
+    free(html);
+    free(html_path);
+    free(report);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_bad_campaign_file_exits_2_naming_its_file_and_line),
         cmocka_unit_test(test_two_shards_merged_give_the_findings_and_seeds_of_one_unsharded_run),
         cmocka_unit_test(test_a_campaign_killed_mid_way_goes_on_where_it_was_within_its_budget),
         cmocka_unit_test(test_a_baseline_fails_the_campaign_on_new_findings_only),
+        cmocka_unit_test(test_tests_and_fuzz_targets_reach_the_merged_report),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -87,7 +87,9 @@ static char *race_case(const char *out) {
 
 static void test_bytesio_races_are_found_within_the_budget(void **state) {
     char *out;
-    int status = ftstress(&out, "fuzz %s/bytesio.py --time " BYTESIO_BUDGET, TARGETS);
+    char *json = util_asprintf("%s/bytesio.json", corpus);
+    int status =
+        ftstress(&out, "fuzz %s/bytesio.py --time " BYTESIO_BUDGET " --json %s", TARGETS, json);
     show_output(out);
     assert_int_equal(status, 1);
     assert_non_null(strstr(out, "[FAIL] bytesio"));
@@ -101,6 +103,22 @@ static void test_bytesio_races_are_found_within_the_budget(void **state) {
     assert_non_null(bytesio_case);
     assert_true(util_isFile(bytesio_case));
     free(out);
+
+    /* The JSON report is the run-report schema (merge and campaigns read it):
+     * one entry of kind fuzz, its findings with what replays them. */
+    char *doc = util_readFile(json, NULL);
+    assert_non_null(doc);
+    assert_non_null(strstr(doc, "\"name\": \"bytesio\",\n      \"kind\": \"fuzz\""));
+    assert_non_null(strstr(doc, "\"verdict\": \"fail\""));
+    assert_non_null(strstr(doc, "\"signature\": \"data-race:"));
+    assert_non_null(strstr(doc, "\\nreplay: ftstress replay "));
+    free(doc);
+    status = ftstress(&out, "merge %s --json %s/merged.json", json, corpus);
+    show_output(out);
+    assert_int_equal(status, 1);
+    assert_non_null(strstr(out, "[FAIL] bytesio"));
+    free(out);
+    free(json);
 }
 
 static void test_locked_bytesio_stays_quiet_with_the_same_budget(void **state) {
@@ -196,10 +214,11 @@ static void test_readiness_reports_every_entry_in_text_and_json(void **state) {
     assert_non_null(strstr(out, "tinymod: "));
     char *doc = util_readFile(json, NULL);
     assert_non_null(doc);
-    assert_non_null(strstr(doc, "\"command\": \"fuzz-readiness\""));
-    assert_non_null(strstr(doc, "\"target\": \"tinymod:Box\""));
-    assert_non_null(strstr(doc, "\"mode\": \"function\""));
-    assert_non_null(strstr(doc, "\"verdict\": "));
+    /* the run-report schema, an entry of kind fuzz per entry fuzzed */
+    assert_non_null(strstr(doc, "\"schema\": 1"));
+    assert_non_null(strstr(doc, "\"name\": \"tinymod:Box\",\n      \"kind\": \"fuzz\""));
+    assert_non_null(strstr(doc, "\"name\": \"tinymod:total\",\n      \"kind\": \"fuzz\""));
+    assert_non_null(strstr(doc, "function mode"));
     free(doc);
     free(json);
     free(out);

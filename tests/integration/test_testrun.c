@@ -247,6 +247,46 @@ static void test_crash_and_hang_go_to_their_tests_and_the_file_goes_on(void **st
     free(out);
 }
 
+/* --json writes each test as an entry of the run-report schema (what merge
+ * and campaigns read), a failed test as the finding outcome:ID:failed; a
+ * baseline holding those findings makes the same run exit 0. */
+static void test_json_report_and_baseline_cover_every_test(void **state) {
+    char *out;
+    char *json = util_asprintf("%s/tests.json", scratch);
+    char *baseline = util_asprintf("%s/tests.baseline", scratch);
+    int status = ftstress(&out,
+                          "test -n 1 %s/test_fail.py %s/test_pass.py %s/test_import_error.py "
+                          "--json %s --update-baseline %s",
+                          PYTESTS, PYTESTS, PYTESTS, json, baseline);
+    show_output(out);
+    assert_int_equal(status, 1);
+    assert_non_null(strstr(out, "baseline written: "));
+    free(out);
+    char *doc = util_readFile(json, NULL);
+    assert_non_null(doc);
+    assert_non_null(strstr(doc, "\"schema\": 1"));
+    assert_non_null(strstr(doc, "\"name\": \"test_fail.py::test_wrong_everywhere\",\n"
+                                "      \"kind\": \"test\""));
+    assert_non_null(strstr(doc, "\"name\": \"test_pass.py::test_pure_arithmetic\""));
+    assert_non_null(
+        strstr(doc, "\"signature\": \"outcome:test_fail.py::test_wrong_everywhere:failed\""));
+    assert_non_null(strstr(doc, "\"title\": \"test test_fail.py::test_wrong_everywhere failed: "
+                                "AssertionError\""));
+    const char *bad = strstr(doc, "\"name\": \"test_import_error.py\"");
+    assert_non_null(bad);
+    assert_non_null(strstr(bad, "\"verdict\": \"error\""));
+    free(doc);
+
+    status = ftstress(&out, "test -n 1 %s/test_fail.py %s/test_pass.py --baseline %s", PYTESTS,
+                      PYTESTS, baseline);
+    show_output(out);
+    assert_int_equal(status, 0);
+    assert_non_null(strstr(out, "known findings, 0 new"));
+    free(out);
+    free(json);
+    free(baseline);
+}
+
 static void test_no_test_files_is_a_usage_error(void **state) {
     char *out;
     char *empty = util_asprintf("%s/empty", scratch);
@@ -308,6 +348,7 @@ int main(void) {
         cmocka_unit_test(test_keyword_expressions_select_tests),
         cmocka_unit_test(test_exitfirst_stops_at_the_first_failure),
         cmocka_unit_test(test_crash_and_hang_go_to_their_tests_and_the_file_goes_on),
+        cmocka_unit_test(test_json_report_and_baseline_cover_every_test),
         cmocka_unit_test(test_no_test_files_is_a_usage_error),
         cmocka_unit_test(test_cpython_free_threading_suite_runs_unchanged),
     };

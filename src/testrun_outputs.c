@@ -1,0 +1,140 @@
+/* testrun_outputs.c - tests as report entries; see testrun_outputs.h. */
+#include "testrun_outputs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static void testrun_outputsOutcome(struct results *r, const char *result, long samples,
+                                   enum outcome_class cls, const char *description) {
+    if (samples <= 0) {
+        return;
+    }
+    struct outcome *grown = realloc(r->outcomes, (r->noutcomes + 1) * sizeof(*grown));
+    if (grown == NULL) {
+        abort();
+    }
+    r->outcomes = grown;
+    r->outcomes[r->noutcomes++] = (struct outcome){.result = strdup(result),
+                                                   .samples = samples,
+                                                   .cls = cls,
+                                                   .description = strdup(description)};
+}
+
+/* The last non-blank line of a traceback: the exception and its message. */
+static char *testrun_outputsLastLine(const char *text) {
+    const char *end = text + strlen(text);
+    while (end > text && (end[-1] == '\n' || end[-1] == ' ')) {
+        end--;
+    }
+    const char *start = end;
+    while (start > text && start[-1] != '\n') {
+        start--;
+    }
+    while (*start == ' ') {
+        start++;
+    }
+    return util_asprintf("%.*s", (int)(end - start), start);
+}
+
+/* Rewords the "outcome:ID:failed" finding verdict_addOutcomeFindings made:
+ * a person wants the exception, and the first traceback with its thread. */
+static void testrun_outputsDescribeFailure(struct scenario_verdict *v,
+                                           const struct testrun_test *t) {
+    char *sig = util_asprintf("outcome:%s:failed", v->name);
+    struct finding *f = finding_find(&v->findings, sig);
+    free(sig);
+    if (f == NULL || t->run.nfailures == 0) {
+        return;
+    }
+    const struct testrun_failure *first = &t->run.failures[0];
+    char *exception = testrun_outputsLastLine(first->text);
+    free(f->title);
+    f->title = util_asprintf("test %s %s: %s", v->name,
+                             t->verdict == TESTRUN_FLAKY ? "is flaky" : "failed", exception);
+    free(exception);
+    free(f->detail);
+    f->detail = first->iteration > 0 ? util_asprintf("iteration %d, %s:\n%s", first->iteration,
+                                                     first->who, first->text)
+                                     : util_asprintf("%s:\n%s", first->who, first->text);
+}
+
+static struct scenario_verdict *testrun_outputsEntry(const struct testrun_file *f,
+                                                     const struct testrun_test *t) {
+    struct scenario_verdict *v = calloc(1, sizeof(*v));
+    if (v == NULL) {
+        abort();
+    }
+    bool is_file = t == &f->entry;
+    v->kind = VERDICT_TEST;
+    v->name = strdup(t->id);
+    v->path = strdup(f->display);
+    v->runs = 1;
+    v->seconds = is_file ? 0 : t->run.seconds;
+    struct results *r = &v->merged;
+    r->scenario = strdup(t->id);
+    r->threads = t->run.threads;
+    r->seed = t->seed;
+    r->done = t->run.iterations_run;
+    if (is_file) {
+        r->description = strdup("the test file itself: import, module setup and teardown");
+    } else if (t->run.serial_reason != NULL) {
+        r->description = util_asprintf("test, in one thread (%s)", t->run.serial_reason);
+    } else {
+        r->description =
+            util_asprintf("test, %d threads x %d iterations", t->run.threads, t->run.iterations);
+    }
+    bool failed = t->verdict == TESTRUN_FAILED || t->verdict == TESTRUN_FLAKY;
+    /* A failure outside the body (setUp, tearDown) fails no iteration of it,
+     * yet fails the test: it counts as one failed sample. */
+    long failed_samples = failed && t->run.failed_iterations == 0 ? 1 : t->run.failed_iterations;
+    testrun_outputsOutcome(r, "passed", t->run.iterations_run - t->run.failed_iterations,
+                           OUTCOME_EXPECTED, "every thread ran the test body without an error");
+    testrun_outputsOutcome(r, "skipped", t->verdict == TESTRUN_SKIPPED ? 1 : 0, OUTCOME_ACCEPTABLE,
+                           t->run.reason != NULL ? t->run.reason : "the test skipped itself");
+    testrun_outputsOutcome(r, "failed", failed ? failed_samples : 0, OUTCOME_FORBIDDEN,
+                           "an exception or failed assertion in a thread, setUp or tearDown");
+    v->crashes = t->crashed;
+    v->hangs = t->hung;
+    v->runtime_hangs = t->runtime_hangs;
+    v->error = t->error != NULL ? strdup(t->error) : NULL;
+    finding_merge(&v->findings, &t->findings);
+    for (size_t i = 0; i < t->findings.count; i++) {
+        const char *kind = t->findings.items[i].kind;
+        if (strcmp(kind, "crash") != 0 && strcmp(kind, "hang") != 0 &&
+            strncmp(kind, "refcount-", 9) != 0) {
+            v->tsan_reports += (int)t->findings.items[i].count;
+        }
+    }
+    if (testrun_isFailure(t->verdict) && t->verdict != TESTRUN_ERROR) {
+        v->failing_seeds[v->nfailing_seeds++] = t->seed;
+        v->failing_runs = 1;
+    }
+    verdict_addOutcomeFindings(v);
+    testrun_outputsDescribeFailure(v, t);
+    return v;
+}
+
+static void testrun_outputsAppend(struct scenario_verdict ***verdicts, size_t *n,
+                                  struct scenario_verdict *v) {
+    struct scenario_verdict **grown = realloc(*verdicts, (*n + 1) * sizeof(*grown));
+    if (grown == NULL) {
+        abort();
+    }
+    *verdicts = grown;
+    (*verdicts)[(*n)++] = v;
+}
+
+void testrun_outputsAdd(const struct testrun_file *f, struct scenario_verdict ***verdicts,
+                        size_t *n) {
+    /* The file itself only when something happened outside every test. */
+    if (f->entry.verdict != TESTRUN_PASSED) {
+        testrun_outputsAppend(verdicts, n, testrun_outputsEntry(f, &f->entry));
+    }
+    for (size_t i = 0; i < f->ntests; i++) {
+        if (f->tests[i].run.started) {
+            testrun_outputsAppend(verdicts, n, testrun_outputsEntry(f, &f->tests[i]));
+        }
+    }
+}
