@@ -69,6 +69,14 @@ static void crash_handler(int sig, siginfo_t *info, void *ucontext) {
             /* The runner takes every thread's stack from outside while the whole
              * process is stopped, then lets it go on dying (SIGCONT). */
             syscall(SYS_kill, getpid(), SIGSTOP);
+            /* The stop is not immediate: kill returns first, and the kernel
+             * stops this thread at its next interruption. Re-raising the
+             * signal right away would let the process die before it ever
+             * stops. Sleeping is that interruption; after SIGCONT the sleep
+             * resumes for what is left of it. */
+            struct timespec wait_for_stop = {.tv_sec = 0, .tv_nsec = 100000000};
+            while (nanosleep(&wait_for_stop, &wait_for_stop) != 0 && errno == EINTR) {
+            }
         }
         atomic_store(&crash_writing, 0);
     } else {

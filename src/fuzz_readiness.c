@@ -54,7 +54,7 @@ int fuzz_readiness(const struct fuzz_env *env, const char *module, volatile int 
     int status = run_outputsOpen(&outputs, cfg, env->rt);
     outputs.runs = 1;
     outputs.iterations = 0; /* each entry fuzzes for its time */
-    struct scenario_verdict **verdicts = calloc(n ? n : 1, sizeof(*verdicts));
+    struct scenario_verdict **verdicts = calloc(n ? n : 1, sizeof(struct scenario_verdict *));
     if (verdicts == NULL) {
         abort();
     }

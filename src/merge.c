@@ -564,7 +564,7 @@ static void merge_foldRuntimeField(struct merge *m, int which, char **mine, cons
 /* Whether one holds a scenario entry, whose parameters the report names. */
 static bool merge_hasScenario(const struct merge *one) {
     for (size_t i = 0; i < one->nscenarios; i++) {
-        if (one->scenarios[i]->kind == VERDICT_SCENARIO) {
+        if (one->scenarios[i] != NULL && one->scenarios[i]->kind == VERDICT_SCENARIO) {
             return true;
         }
     }

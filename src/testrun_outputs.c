@@ -118,7 +118,8 @@ static struct scenario_verdict *testrun_outputsEntry(const struct testrun_file *
 
 static void testrun_outputsAppend(struct scenario_verdict ***verdicts, size_t *n,
                                   struct scenario_verdict *v) {
-    struct scenario_verdict **grown = realloc(*verdicts, (*n + 1) * sizeof(*grown));
+    struct scenario_verdict **grown =
+        realloc(*verdicts, (*n + 1) * sizeof(struct scenario_verdict *));
     if (grown == NULL) {
         abort();
     }

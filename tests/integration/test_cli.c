@@ -167,6 +167,12 @@ static void test_crash_is_a_finding_with_stacks_and_the_run_goes_on(void **state
     assert_non_null(strstr(out, "C stack of the crashing thread"));
     assert_non_null(strstr(out, "Simple_get_value"));              /* C frame inside _ctypes */
     assert_non_null(strstr(out, "at Modules/_ctypes/_ctypes.c:")); /* symbolized to file:line */
+    /* The process stopped itself for the runner: every thread's C stack,
+     * the crashing one (in the shim's handler) among them. */
+    const char *all = strstr(out, "C stacks of every thread");
+    assert_non_null(all);
+    assert_non_null(strstr(all, "crash_handler"));
+    assert_non_null(strstr(all, "Py_RunMain")); /* the main thread too */
     assert_non_null(strstr(out, "[PASS] counter_global_locked"));
     free(out);
 }
