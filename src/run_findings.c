@@ -23,11 +23,55 @@ static struct tsanreport_parser *run_findings_parser(void) {
     return parser;
 }
 
-bool run_findings_collectTsan(const char *dir, const char *scenario, uint64_t seed,
-                              struct suppress_set *supp, struct finding_set *out,
-                              struct run_findings_stats *stats) {
-    struct tsanreport_parser *parser = run_findings_parser();
-    if (parser == NULL) {
+/* Adds the reports of one TSan log (one process) where route sends them. */
+static void run_findings_log(const char *path, const struct pystacks *py, uint64_t seed,
+                             struct suppress_set *supp, run_findings_router route, void *route_arg,
+                             struct run_findings_stats *stats) {
+    struct tsanreport_list list = {0};
+    size_t len;
+    char *text = util_readFile(path, &len);
+    if (text == NULL || tsanreport_parse(run_findings_parser(), text, len, &list) != 0) {
+        LOG_W("could not read all of %s", path);
+    }
+    if (text != NULL) {
+        suppress_countTsanLog(supp, text);
+    }
+    free(text);
+    stats->failed_restores += list.failed_restores;
+    /* The hook numbers the reports TSan printed through its report path;
+     * a deadly signal is printed elsewhere and has no hook record. */
+    long seq = 0;
+    for (size_t i = 0; i < list.count; i++) {
+        const struct tsanreport_report *r = &list.reports[i];
+        bool numbered = r->kind != TSANREPORT_DEADLY_SIGNAL;
+        if (numbered) {
+            seq++;
+        }
+        if (suppress_matchReport(supp, r)) {
+            stats->suppressed++;
+            continue;
+        }
+        const char *pystack = numbered ? pystacks_find(py, r->pid, seq) : NULL;
+        struct run_findings_dest dest = route(r->pid, numbered ? seq : 0, pystack, route_arg);
+        struct finding f = tsanformat_finding(r, pystack, dest.name);
+        if (suppress_matchSignature(supp, f.signature)) {
+            stats->suppressed++;
+            struct finding_set drop = {0};
+            finding_add(&drop, &f, seed);
+            finding_setFree(&drop);
+            continue;
+        }
+        stats->tsan_reports++;
+        stats->truncated += r->truncated;
+        finding_add(dest.set, &f, seed);
+    }
+    tsanreport_listFree(&list);
+}
+
+bool run_findings_collectTsanRouted(const char *dir, uint64_t seed, struct suppress_set *supp,
+                                    run_findings_router route, void *route_arg,
+                                    struct run_findings_stats *stats) {
+    if (run_findings_parser() == NULL) {
         LOG_E("cannot compile the TSan report patterns");
         return false;
     }
@@ -36,59 +80,32 @@ bool run_findings_collectTsan(const char *dir, const char *scenario, uint64_t se
     pystacks_load(py_path, &py);
     free(py_path);
     DIR *d = opendir(dir);
-    if (d == NULL) {
-        pystacks_free(&py);
-        return true;
+    if (d != NULL) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (strncmp(e->d_name, "tsan.", 5) == 0) {
+                char *path = util_asprintf("%s/%s", dir, e->d_name);
+                run_findings_log(path, &py, seed, supp, route, route_arg, stats);
+                free(path);
+            }
+        }
+        closedir(d);
     }
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, "tsan.", 5) != 0) {
-            continue;
-        }
-        char *path = util_asprintf("%s/%s", dir, e->d_name);
-        struct tsanreport_list list = {0};
-        size_t len;
-        char *text = util_readFile(path, &len);
-        if (text == NULL || tsanreport_parse(parser, text, len, &list) != 0) {
-            LOG_W("could not read all of %s", path);
-        }
-        if (text != NULL) {
-            suppress_countTsanLog(supp, text);
-        }
-        free(text);
-        stats->failed_restores += list.failed_restores;
-        /* The hook numbers the reports TSan printed through its report path;
-         * a deadly signal is printed elsewhere and has no hook record. */
-        long seq = 0;
-        for (size_t i = 0; i < list.count; i++) {
-            const struct tsanreport_report *r = &list.reports[i];
-            if (r->kind != TSANREPORT_DEADLY_SIGNAL) {
-                seq++;
-            }
-            if (suppress_matchReport(supp, r)) {
-                stats->suppressed++;
-                continue;
-            }
-            const char *pystack =
-                r->kind != TSANREPORT_DEADLY_SIGNAL ? pystacks_find(&py, r->pid, seq) : NULL;
-            struct finding f = tsanformat_finding(r, pystack, scenario);
-            if (suppress_matchSignature(supp, f.signature)) {
-                stats->suppressed++;
-                struct finding_set drop = {0};
-                finding_add(&drop, &f, seed);
-                finding_setFree(&drop);
-                continue;
-            }
-            stats->tsan_reports++;
-            stats->truncated += r->truncated;
-            finding_add(out, &f, seed);
-        }
-        tsanreport_listFree(&list);
-        free(path);
-    }
-    closedir(d);
     pystacks_free(&py);
     return true;
+}
+
+/* A run of a scenario: every report is the scenario's. */
+static struct run_findings_dest run_findings_toOne(long pid, long seq, const char *pystack,
+                                                   void *arg) {
+    return *(struct run_findings_dest *)arg;
+}
+
+bool run_findings_collectTsan(const char *dir, const char *scenario, uint64_t seed,
+                              struct suppress_set *supp, struct finding_set *out,
+                              struct run_findings_stats *stats) {
+    struct run_findings_dest dest = {out, scenario};
+    return run_findings_collectTsanRouted(dir, seed, supp, run_findings_toOne, &dest, stats);
 }
 
 /* "function" of the first frame line "  #N function+0x.. (module+0x..)" of a

@@ -112,6 +112,9 @@ static void test_bytesio_races_are_found_within_the_budget(void **state) {
     assert_non_null(strstr(doc, "\"verdict\": \"fail\""));
     assert_non_null(strstr(doc, "\"signature\": \"data-race:"));
     assert_non_null(strstr(doc, "\\nreplay: ftstress replay "));
+    /* the race's Python side: the target's operation that ran into it */
+    assert_non_null(strstr(doc, "\"python_stack\": \"  File \\\"/"));
+    assert_non_null(strstr(doc, "bytesio.py\\\", line "));
     free(doc);
     status = ftstress(&out, "merge %s --json %s/merged.json", json, corpus);
     show_output(out);
