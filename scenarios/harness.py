@@ -51,6 +51,21 @@ class Results:
         self.file.flush()
 
 
+def start_gate(arrived, threads, failures):
+    """A start gate for one state (START_GATE = True in a scenario): each actor
+    waits here until every actor has arrived, then all begin at once.
+
+    The stride's barrier only aligns the start of a stride, and a thread the
+    barrier wakes starts late; a window of one C call is only hit when the
+    actors really run side by side, which this spin gives every state. A
+    thread whose actor raised leaves its stride and never arrives: the gate
+    opens once any actor has failed (failures), and after 1 s in any case."""
+    arrived.append(None)  # list.append is atomic, with or without the GIL
+    deadline = time.monotonic() + 1.0
+    while len(arrived) < threads and not failures and time.monotonic() < deadline:
+        time.sleep(0)
+
+
 def where(exc):
     """file:line of the innermost traceback frame inside the scenario file."""
     tb = traceback.extract_tb(exc.__traceback__)
@@ -113,6 +128,7 @@ def run(args):
     stride = max(1, min(args.stride, args.iterations))
     outcomes = getattr(module, "OUTCOMES", {})
     counts_fn = getattr(module, "counts", None)
+    gated = bool(getattr(module, "START_GATE", False))
 
     results.line("scenario", os.path.splitext(os.path.basename(args.scenario))[0],
                  (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else "")
@@ -144,6 +160,7 @@ def run(args):
         results.line("end", "final" if final else "partial")
 
     states = []
+    gates = []  # with START_GATE, one list per state: the actors that arrived
     barrier = threading.Barrier(threads)
     stop = [False]
     failures = []
@@ -158,7 +175,9 @@ def run(args):
             if stop[0]:
                 return
             try:
-                for s in states:
+                for i, s in enumerate(states):
+                    if gated:
+                        start_gate(gates[i], threads, failures)
                     act(s, ctx)
             except BaseException as exc:  # the actor's exception is a result, not a harness bug
                 failures.append((tid, exc))
@@ -175,9 +194,12 @@ def run(args):
         while done < args.iterations and (deadline is None or time.monotonic() < deadline):
             n = min(stride, args.iterations - done)
             states[:] = [module.state() for _ in range(n)]
+            gates[:] = [[] for _ in range(n)] if gated else []
             barrier.wait()
             try:
-                for s in states:
+                for i, s in enumerate(states):
+                    if gated:
+                        start_gate(gates[i], threads, failures)
                     actors[main_tid](s, main_ctx)
             except BaseException as exc:
                 failures.append((main_tid, exc))

@@ -1,21 +1,13 @@
 """dict.setdefault(k, []).append(v) from every thread: setdefault is one atomic get-or-insert, no value is lost."""
 
-import time
-
 KEYS = 300
 THREADS = 2
+# Gated like dict_get_or_create (the harness's start gate).
+START_GATE = True
 
 
 def state():
-    return {}, []
-
-
-def start_together(arrived, ctx):
-    # Same start gate as dict_get_or_create.py.
-    arrived.append(ctx.tid)
-    deadline = time.monotonic() + 1.0
-    while len(arrived) < ctx.threads and time.monotonic() < deadline:
-        time.sleep(0)
+    return {}
 
 
 def add(d, key, value):
@@ -23,18 +15,17 @@ def add(d, key, value):
 
 
 def actor(s, ctx):
-    d, arrived = s
-    start_together(arrived, ctx)
+    d = s
     for k in range(KEYS):
         add(d, k, ctx.tid)
 
 
 def counts(s, threads):
-    return KEYS * threads, sum(len(v) for v in s[0].values())
+    return KEYS * threads, sum(len(v) for v in s.values())
 
 
 def arbiter(s):
-    d = s[0]
+    d = s
     if len(d) != KEYS:
         return "keys missing"
     for values in d.values():
