@@ -207,6 +207,38 @@ static void test_runtime_and_parameters_of_the_merge(void **state) {
     merge_free(&m);
 }
 
+/* text with every from replaced by to. Caller frees. */
+static char *replace_all(const char *text, const char *from, const char *to) {
+    char *out = strdup("");
+    const char *p = text;
+    for (const char *at; (at = strstr(p, from)) != NULL; p = at + strlen(from)) {
+        util_appendf(&out, "%.*s%s", (int)(at - p), p, to);
+    }
+    util_appendf(&out, "%s", p);
+    return out;
+}
+
+/* Tests and fuzz targets run with threads and iterations of their own: the
+ * merge names the parameters of the first report that holds a scenario, and
+ * keeps each entry's kind (an entry without one is a scenario). */
+static void test_entries_keep_their_kind_and_scenarios_name_the_parameters(void **state) {
+    char *a = util_readFile(DATA "/a.json", NULL);
+    char *kinds = replace_all(a, "\"verdict\": ", "\"kind\": \"test\", \"verdict\": ");
+    char *tests = replace_all(kinds, "\"threads\": 2,", "\"threads\": 8,");
+    struct merge m = {0};
+    char *error = NULL;
+    assert_true(merge_addText(&m, "tests.json", tests, strlen(tests), &error));
+    add_ok(&m, DATA "/b.json");
+    merge_finish(&m);
+    assert_int_equal(scenario_named(&m, "counter_global_locked")->kind, VERDICT_TEST);
+    assert_int_equal(scenario_named(&m, "dict_iter")->kind, VERDICT_SCENARIO);
+    assert_int_equal(m.threads, 2); /* b.json's: the first with a scenario */
+    merge_free(&m);
+    free(a);
+    free(kinds);
+    free(tests);
+}
+
 static void test_merging_a_merge_changes_nothing(void **state) {
     struct merge m;
     merge_ab(&m);
@@ -344,6 +376,10 @@ static void test_malformed_input_names_the_file_line_and_column(void **state) {
     free(t);
     t = a_with("\"name\": \"counter_global_locked\"", "\"name\": \"counter_global\"");
     add_fails(t, "scenario \"counter_global\" is listed twice");
+    free(t);
+    t = a_with("\"name\": \"counter_global\",",
+               "\"name\": \"counter_global\", \"kind\": \"benchmark\",");
+    add_fails(t, "\"kind\" should be scenario, test or fuzz");
     free(t);
     t = a_with("\"lost_updates\": {", "\"lost_updates\": [], \"x\": {");
     add_fails(t, "r.json:40:23: \"lost_updates\" should be an object or null, not array");
@@ -518,6 +554,7 @@ int main(void) {
         cmocka_unit_test(test_scenarios_with_the_same_name_are_merged),
         cmocka_unit_test(test_outcome_findings_take_the_merged_numbers),
         cmocka_unit_test(test_runtime_and_parameters_of_the_merge),
+        cmocka_unit_test(test_entries_keep_their_kind_and_scenarios_name_the_parameters),
         cmocka_unit_test(test_merging_a_merge_changes_nothing),
         cmocka_unit_test(test_merge_of_one_report_reproduces_it),
         cmocka_unit_test(test_malformed_input_names_the_file_line_and_column),

@@ -1,6 +1,7 @@
-/* Unit tests of src/testrun_report.c and src/testrun_junit.c: the summary
- * line CI reads, the progress letters, the table, the not-in-parallel list
- * and the JUnit XML of a test run. */
+/* Unit tests of src/testrun_report.c, src/testrun_junit.c and
+ * src/testrun_outputs.c: the summary line CI reads, the progress letters, the
+ * table, the not-in-parallel list, the JUnit XML of a test run, and its tests
+ * as entries of the run report (--json, --sarif, --baseline). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -11,7 +12,9 @@
 
 #include <cmocka.h>
 
+#include "output.h"
 #include "testrun_junit.h"
+#include "testrun_outputs.h"
 #include "testrun_report.h"
 #include "testrun_tests.h"
 #include "util.h"
@@ -192,6 +195,85 @@ static void test_junit_has_a_testcase_per_test_with_failures_escaped(void **stat
     testrun_fileFree(&f);
 }
 
+static const struct outcome *outcome_named(const struct scenario_verdict *v, const char *result) {
+    for (size_t i = 0; i < v->merged.noutcomes; i++) {
+        if (strcmp(v->merged.outcomes[i].result, result) == 0) {
+            return &v->merged.outcomes[i];
+        }
+    }
+    return NULL;
+}
+
+static void test_each_test_is_a_report_entry_and_a_failure_its_finding(void **state) {
+    struct testrun_file f;
+    make_file(&f);
+    struct scenario_verdict **v = NULL;
+    size_t n = 0;
+    testrun_outputsAdd(&f, &v, &n);
+    assert_int_equal(n, 4); /* the file itself passed: no entry of its own */
+
+    assert_int_equal(v[0]->kind, VERDICT_TEST);
+    assert_string_equal(v[0]->name, "tests/test_x.py::test_ok");
+    assert_string_equal(v[0]->path, "tests/test_x.py");
+    assert_string_equal(output_verdictName(v[0]), "pass");
+    assert_int_equal(outcome_named(v[0], "passed")->samples, 3);
+    assert_int_equal(v[0]->findings.count, 0);
+
+    /* failed in all 3 iterations: the forbidden outcome and its finding,
+     * titled by the exception, detailed by the first traceback */
+    assert_string_equal(output_verdictName(v[1]), "fail");
+    const struct outcome *failed = outcome_named(v[1], "failed");
+    assert_int_equal(failed->samples, 3);
+    assert_int_equal(failed->cls, OUTCOME_FORBIDDEN);
+    assert_null(outcome_named(v[1], "passed"));
+    assert_int_equal(v[1]->findings.count, 1);
+    const struct finding *fd = &v[1]->findings.items[0];
+    assert_string_equal(fd->signature, "outcome:tests/test_x.py::Case::test_bad:failed");
+    assert_string_equal(fd->title,
+                        "test tests/test_x.py::Case::test_bad failed: AssertionError: <&>");
+    assert_true(strncmp(fd->detail, "iteration 1, thread 2 of 2 (native id 99):\nTraceback", 52) ==
+                0);
+
+    /* the race's finding, counted as a ThreadSanitizer report */
+    assert_string_equal(output_verdictName(v[2]), "fail");
+    assert_non_null(finding_find(&v[2]->findings, "data-race:racy.c:bump,racy.c:bump"));
+    assert_int_equal(v[2]->tsan_reports, 1);
+
+    /* run in one thread: the description says why */
+    assert_string_equal(output_verdictName(v[3]), "pass");
+    assert_non_null(strstr(v[3]->merged.description, "in one thread (uses unittest.mock.patch"));
+
+    for (size_t i = 0; i < n; i++) {
+        verdict_free(v[i]);
+        free(v[i]);
+    }
+    free(v);
+    testrun_fileFree(&f);
+}
+
+static void test_a_file_that_did_not_import_is_an_error_entry(void **state) {
+    char text[] = "ftstress-testresults 1\npid\t11\nerror\timport\tModuleNotFoundError: no x\n"
+                  "done\t1\n";
+    struct testrun_results r;
+    testrun_resultsParse(text, &r);
+    struct testrun_file f;
+    testrun_fileInit(&f, "/src/test_y.py", "tests/test_y.py");
+    testrun_fileAddResults(&f, &r);
+    testrun_resultsFree(&r);
+    testrun_judgeFile(&f);
+    struct scenario_verdict **v = NULL;
+    size_t n = 0;
+    testrun_outputsAdd(&f, &v, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0]->name, "tests/test_y.py");
+    assert_string_equal(output_verdictName(v[0]), "error");
+    assert_non_null(strstr(v[0]->error, "ModuleNotFoundError: no x"));
+    verdict_free(v[0]);
+    free(v[0]);
+    free(v);
+    testrun_fileFree(&f);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_summary_has_passed_and_failed_always_and_the_rest_when_not_zero),
@@ -199,6 +281,8 @@ int main(void) {
         cmocka_unit_test(test_progress_line_has_a_letter_per_test),
         cmocka_unit_test(test_table_and_details_name_verdicts_threads_and_reasons),
         cmocka_unit_test(test_junit_has_a_testcase_per_test_with_failures_escaped),
+        cmocka_unit_test(test_each_test_is_a_report_entry_and_a_failure_its_finding),
+        cmocka_unit_test(test_a_file_that_did_not_import_is_an_error_entry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
