@@ -152,3 +152,78 @@ void hang_dumpStacks(pid_t pid, void *arg) {
     }
     fclose(out);
 }
+
+/* Frames that say a thread is waiting, not running: matched as substrings of
+ * the function names near the top of its stack (libc's own names there are
+ * often its nearest exported symbol, so the callers are what tells). */
+static const char *const hang_waitFunctions[] = {
+    "sem_wait",
+    "sem_timedwait",
+    "sem_clockwait",
+    "pthread_cond_wait",
+    "pthread_cond_timedwait",
+    "pthread_cond_clockwait",
+    "pthread_join",
+    "_PySemaphore_Wait",
+    "_PyParkingLot_Park",
+    "PyThread_acquire_lock",
+    "nanosleep",
+    "usleep",
+    "BackgroundThread",
+    "epoll_wait",
+    "FutexWait",
+    "waitpid",
+    "select",
+    "__poll",
+};
+
+/* Frames of the instrumentation itself, never the busy code. */
+static bool hang_isSanitizerFrame(const char *function) {
+    return strstr(function, "__tsan") != NULL || strstr(function, "__sanitizer") != NULL ||
+           strncmp(function, "__interceptor_", 14) == 0;
+}
+
+/* The function of frame line "    #N 0xIP function+0xoff (...)", in out. */
+static bool hang_frameFunction(const char *line, char *out, size_t size) {
+    char function[256];
+    if (sscanf(line, " #%*d 0x%*x %255[^+ ]", function) != 1) {
+        return false;
+    }
+    snprintf(out, size, "%s", function);
+    return true;
+}
+
+/* Frames looked at per thread: a wait is at most this deep in its stack. */
+#define HANG_WAIT_DEPTH 8
+
+char *hang_busyFunction(const char *stacks) {
+    char busy[256] = "";
+    bool in_thread = false, waiting = false;
+    int depth = 0;
+    for (const char *line = stacks; line != NULL && *line;
+         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (strncmp(line, "thread ", 7) == 0) {
+            if (in_thread && !waiting && busy[0] != '\0') {
+                return strdup(busy);
+            }
+            in_thread = true;
+            waiting = false;
+            depth = 0;
+            busy[0] = '\0';
+            continue;
+        }
+        char function[256];
+        if (!in_thread || waiting || depth >= HANG_WAIT_DEPTH ||
+            !hang_frameFunction(line, function, sizeof(function))) {
+            continue;
+        }
+        depth++;
+        for (size_t i = 0; i < sizeof(hang_waitFunctions) / sizeof(hang_waitFunctions[0]); i++) {
+            waiting = waiting || strstr(function, hang_waitFunctions[i]) != NULL;
+        }
+        if (busy[0] == '\0' && !hang_isSanitizerFrame(function)) {
+            snprintf(busy, sizeof(busy), "%s", function);
+        }
+    }
+    return in_thread && !waiting && busy[0] != '\0' ? strdup(busy) : NULL;
+}

@@ -18,4 +18,11 @@ bool hang_writeStacks(pid_t pid, FILE *out);
 /* spawn's on_hang callback: hang_writeStacks into the file named by arg. */
 void hang_dumpStacks(pid_t pid, void *arg);
 
+/* Reads hang_writeStacks's text: the function of the first thread that is not
+ * waiting (on a lock, a semaphore, a condition, a sleep, a join), named by its
+ * first frame past the sanitizer's own, or NULL when every thread waits (a
+ * deadlock) or there is no thread. A thread busy in a hang is spinning: a
+ * livelock, or a loop over a corrupted structure. Caller frees. */
+char *hang_busyFunction(const char *stacks);
+
 #endif

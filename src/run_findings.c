@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hang.h"
 #include "log.h"
 #include "pystacks.h"
 #include "signature.h"
@@ -212,7 +213,21 @@ void run_findings_addCrashOrHang(const char *dir, const char *scenario, uint64_t
         char *site = run_findings_pythonSite(err);
         f.signature = util_asprintf("hang:%s", scenario ? scenario : site);
         f.kind = strdup("hang");
-        f.title = util_asprintf("hang: no progress within the timeout (main thread at %s)", site);
+        /* Spinning or all waiting: a livelock or corrupted loop, or a deadlock. */
+        char *busy = hang ? hang_busyFunction(hang) : NULL;
+        if (busy != NULL) {
+            f.title = util_asprintf(
+                "hang: no progress within the timeout, a thread busy in %s (main thread at %s)",
+                busy, site);
+        } else if (hang != NULL) {
+            f.title = util_asprintf(
+                "hang: no progress within the timeout, every thread waiting (main thread at %s)",
+                site);
+        } else {
+            f.title =
+                util_asprintf("hang: no progress within the timeout (main thread at %s)", site);
+        }
+        free(busy);
         char *symbolized = hang ? symbolize_frames(hang) : NULL;
         f.detail = util_asprintf("%s%s", hang ? "C stacks of every thread:\n" : "",
                                  hang ? symbolized : "");

@@ -186,6 +186,8 @@ static void test_hang_is_a_finding_with_every_threads_stacks(void **state) {
     assert_int_equal(status, 1);
     assert_non_null(strstr(out, "[FAIL] hang_deadlock"));
     assert_non_null(strstr(out, "0 crashes, 1 hang"));
+    /* a deadlock: nobody spins */
+    assert_non_null(strstr(out, "no progress within the timeout, every thread waiting"));
     assert_non_null(strstr(out, "in take_ab"));
     assert_non_null(strstr(out, "in take_ba"));
     assert_non_null(strstr(out, "C stacks of every thread"));
