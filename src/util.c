@@ -112,27 +112,28 @@ char *util_strndup(const char *s, size_t n) {
     return copy;
 }
 
+/* vasprintf that aborts on OOM: callers never handle a NULL string. */
+static char *util_vasprintf(const char *fmt, va_list ap) {
+    char *out = NULL;
+    if (vasprintf(&out, fmt, ap) < 0) {
+        abort();
+    }
+    return out;
+}
+
 char *util_asprintf(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    char *out = NULL;
-    int n = vasprintf(&out, fmt, ap);
+    char *out = util_vasprintf(fmt, ap);
     va_end(ap);
-    if (n < 0) {
-        abort();
-    }
     return out;
 }
 
 void util_appendf(char **s, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    char *more = NULL;
-    int n = vasprintf(&more, fmt, ap);
+    char *more = util_vasprintf(fmt, ap);
     va_end(ap);
-    if (n < 0) {
-        abort();
-    }
     char *joined = util_asprintf("%s%s", *s ? *s : "", more);
     free(more);
     free(*s);
