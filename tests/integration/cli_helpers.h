@@ -4,6 +4,7 @@
 #ifndef FTSTRESS_TESTS_CLI_HELPERS_H
 #define FTSTRESS_TESTS_CLI_HELPERS_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,38 @@ static inline int cli_capture(const char *cmd, char **out) {
         free(buf);
     }
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* Runs `ftstress [--corpus CORPUS] ARGS`, ARGS formatted from fmt, stderr
+ * merged into stdout; returns its exit status and its output in *out (caller
+ * frees). corpus may be NULL: the command's default. */
+static inline int cli_ftstress(char **out, const char *corpus, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static inline int cli_ftstress(char **out, const char *corpus, const char *fmt, ...) {
+    char args[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof(args), fmt, ap);
+    va_end(ap);
+    char *cmd = corpus ? util_asprintf("%s --corpus %s %s 2>&1", FTSTRESS_BIN, corpus, args)
+                       : util_asprintf("%s %s 2>&1", FTSTRESS_BIN, args);
+    int status = cli_capture(cmd, out);
+    free(cmd);
+    return status;
+}
+
+/* Shows a command's output in the test log: its first 8000 bytes, enough to
+ * see what happened (stacks can run long). */
+static inline void cli_show(const char *out) {
+    size_t n = strlen(out);
+    print_message("---- ftstress output (%zu bytes) ----\n%.*s%s\n", n, n > 8000 ? 8000 : (int)n,
+                  out, n > 8000 ? "\n[...]" : "");
+}
+
+/* The number following label in text, or -1. */
+static inline double cli_numberAfter(const char *text, const char *label) {
+    const char *p = strstr(text, label);
+    return p ? atof(p + strlen(label)) : -1;
 }
 
 /* The value of a "key   value" line of `ftstress runtime info`. Caller frees. */

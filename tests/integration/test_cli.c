@@ -22,29 +22,7 @@
 
 static char corpus[] = "/tmp/ftstress-test-corpus-XXXXXX";
 
-/* Runs `ftstress ARGS` (stderr merged into stdout); returns its exit status and
- * its output in *out (caller frees). */
-static int ftstress(char **out, const char *fmt, ...) {
-    char args[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof(args), fmt, ap);
-    va_end(ap);
-    char *cmd = util_asprintf("%s --corpus %s %s 2>&1", FTSTRESS_BIN, corpus, args);
-    int status = cli_capture(cmd, out);
-    free(cmd);
-    return status;
-}
-
-static void show_output(const char *out) {
-    print_message("---- ftstress output ----\n%s\n", out);
-}
-
-/* The number following `label` in text, or -1. */
-static long long number_after(const char *text, const char *label) {
-    const char *p = strstr(text, label);
-    return p ? atoll(p + strlen(label)) : -1;
-}
+#define ftstress(out, ...) cli_ftstress(out, corpus, __VA_ARGS__)
 
 static void test_help_names_the_commands_and_exit_codes(void **state) {
     char *out;
@@ -99,11 +77,11 @@ static void test_runtime_is_free_threaded_with_tsan(void **state) {
 static void test_counter_global_reports_lost_updates(void **state) {
     char *out;
     int status = ftstress(&out, "run -n 100 -r 2 %s/counter_global.py", SCENARIOS);
-    show_output(out);
+    cli_show(out);
     assert_int_equal(status, 1);
     assert_non_null(strstr(out, "[FAIL] counter_global"));
-    long long expected = number_after(out, "lost updates: expected ");
-    long long observed = number_after(out, ", observed ");
+    long long expected = (long long)cli_numberAfter(out, "lost updates: expected ");
+    long long observed = (long long)cli_numberAfter(out, ", observed ");
     /* 2 runs x 100 states x 2 threads x the scenario's increments per thread. */
     assert_true(expected > 0 && expected % (2 * 100 * 2) == 0);
     assert_true(observed > 0 && observed < expected);
@@ -114,7 +92,7 @@ static void test_counter_global_reports_lost_updates(void **state) {
 static void test_locked_counter_stays_quiet_over_1000_iterations(void **state) {
     char *out;
     int status = ftstress(&out, "run -n 1000 -r 1 %s/counter_global_locked.py", SCENARIOS);
-    show_output(out);
+    cli_show(out);
     assert_int_equal(status, 0);
     assert_non_null(strstr(out, "[PASS] counter_global_locked"));
     assert_non_null(strstr(out, "lost 0 (0.00%) in 0 of 1000 states"));
@@ -131,7 +109,7 @@ static void test_replay_of_a_saved_case_reproduces_it(void **state) {
     char *case_path = util_strndup(replay, strcspn(replay, "\n"));
     free(out);
     int status = ftstress(&out, "replay %s", case_path);
-    show_output(out);
+    cli_show(out);
     assert_int_equal(status, 1);
     assert_non_null(strstr(out, "replay: the failure reproduced"));
     free(case_path);
@@ -158,7 +136,7 @@ static void test_crash_is_a_finding_with_stacks_and_the_run_goes_on(void **state
     char *out;
     int status = ftstress(&out, "run -n 5 -r 1 %s/crash_segv.py %s/counter_global_locked.py",
                           DATA_SCENARIOS, SCENARIOS);
-    show_output(out);
+    cli_show(out);
     assert_int_equal(status, 1);
     assert_non_null(strstr(out, "[FAIL] crash_segv"));
     assert_non_null(strstr(out, "1 crash, 0 hangs"));
@@ -182,7 +160,7 @@ static void test_hang_is_a_finding_with_every_threads_stacks(void **state) {
     int status =
         ftstress(&out, "run -n 5 -r 1 --timeout 5 %s/hang_deadlock.py %s/counter_global_locked.py",
                  DATA_SCENARIOS, SCENARIOS);
-    show_output(out);
+    cli_show(out);
     assert_int_equal(status, 1);
     assert_non_null(strstr(out, "[FAIL] hang_deadlock"));
     assert_non_null(strstr(out, "0 crashes, 1 hang"));
@@ -234,7 +212,7 @@ static void test_racy_extension_is_reported_with_its_c_function_and_python_calle
     build_racyext();
     char *out;
     int status = ftstress(&out, "run -n 20 -r 1 %s/racyext_bump.py", DATA_SCENARIOS);
-    show_output(out);
+    cli_show(out);
     assert_int_equal(status, 1);
     assert_non_null(strstr(out, "data race in bump_counter"));
     assert_non_null(
@@ -255,7 +233,7 @@ static void test_lock_protected_extension_twin_stays_quiet(void **state) {
     build_racyext();
     char *out;
     int status = ftstress(&out, "run -n 20 -r 2 %s/racyext_bump_locked.py", DATA_SCENARIOS);
-    show_output(out);
+    cli_show(out);
     assert_int_equal(status, 0);
     assert_non_null(strstr(out, "[PASS] racyext_bump_locked"));
     assert_null(strstr(out, "ThreadSanitizer:"));

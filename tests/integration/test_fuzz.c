@@ -25,35 +25,11 @@
 #define BYTESIO_BUDGET "15"
 
 static char corpus[] = "/tmp/ftstress-test-fuzz-XXXXXX";
+
+#define ftstress(out, ...) cli_ftstress(out, corpus, __VA_ARGS__)
+
 /* A case saved by the BytesIO run, for the replay test. */
 static char *bytesio_case;
-
-/* Runs `ftstress ARGS` (stderr merged into stdout); returns its exit status
- * and its output in *out (caller frees). */
-static int ftstress(char **out, const char *fmt, ...) {
-    char args[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof(args), fmt, ap);
-    va_end(ap);
-    char *cmd = util_asprintf("%s --corpus %s %s 2>&1", FTSTRESS_BIN, corpus, args);
-    int status = cli_capture(cmd, out);
-    free(cmd);
-    return status;
-}
-
-/* The output's first lines, enough to see what happened without the stacks. */
-static void show_output(const char *out) {
-    size_t n = strlen(out);
-    print_message("---- ftstress output (%zu bytes) ----\n%.*s%s\n", n, n > 6000 ? 6000 : (int)n,
-                  out, n > 6000 ? "\n[...]" : "");
-}
-
-/* The number following label in text, or -1. */
-static double number_after(const char *text, const char *label) {
-    const char *p = strstr(text, label);
-    return p ? atof(p + strlen(label)) : -1;
-}
 
 /* The case of a data race from a fuzz report: one minimized if there is
  * one, else the first data race's, else the first case at all. Caller frees. */
@@ -90,14 +66,14 @@ static void test_bytesio_races_are_found_within_the_budget(void **state) {
     char *json = util_asprintf("%s/bytesio.json", corpus);
     int status =
         ftstress(&out, "fuzz %s/bytesio.py --time " BYTESIO_BUDGET " --json %s", TARGETS, json);
-    show_output(out);
+    cli_show(out);
     assert_int_equal(status, 1);
     assert_non_null(strstr(out, "[FAIL] bytesio"));
     assert_non_null(strstr(out, "data race in"));
     assert_non_null(strstr(out, "Modules/_io/bytesio.c"));
-    double first = number_after(out, "first finding after ");
+    double first = cli_numberAfter(out, "first finding after ");
     assert_true(first >= 0 && first < 60);
-    assert_true(number_after(out, " ops in ") > 0);
+    assert_true(cli_numberAfter(out, " ops in ") > 0);
     assert_non_null(strstr(out, "case: "));
     bytesio_case = race_case(out);
     assert_non_null(bytesio_case);
@@ -117,7 +93,7 @@ static void test_bytesio_races_are_found_within_the_budget(void **state) {
     assert_non_null(strstr(doc, "bytesio.py\\\", line "));
     free(doc);
     status = ftstress(&out, "merge %s --json %s/merged.json", json, corpus);
-    show_output(out);
+    cli_show(out);
     assert_int_equal(status, 1);
     assert_non_null(strstr(out, "[FAIL] bytesio"));
     free(out);
@@ -127,12 +103,12 @@ static void test_bytesio_races_are_found_within_the_budget(void **state) {
 static void test_locked_bytesio_stays_quiet_with_the_same_budget(void **state) {
     char *out;
     int status = ftstress(&out, "fuzz %s/bytesio_locked.py --time " BYTESIO_BUDGET, TARGETS);
-    show_output(out);
+    cli_show(out);
     assert_int_equal(status, 0);
     const char *pass = strstr(out, "[PASS] bytesio_locked  no finding");
     assert_non_null(pass);
     /* It did run: thousands of operations, not an empty pass. */
-    assert_true(number_after(pass, "iterations, ") > 1000);
+    assert_true(cli_numberAfter(pass, "iterations, ") > 1000);
     free(out);
 }
 
@@ -140,12 +116,12 @@ static void test_saved_case_replays_its_sequence(void **state) {
     assert_non_null(bytesio_case);
     char *out;
     int status = ftstress(&out, "replay %s", bytesio_case);
-    show_output(out);
+    cli_show(out);
     if (strstr(out, "not a scenario case") != NULL) {
         /* `replay` does not dispatch fuzz cases yet: the fuzz command replays them. */
         free(out);
         status = ftstress(&out, "fuzz %s", bytesio_case);
-        show_output(out);
+        cli_show(out);
     }
     assert_non_null(strstr(out, "replaying "));
     /* The same sequence ran again, op by op, as the case lists it. */
@@ -162,7 +138,7 @@ static void test_saved_case_replays_its_sequence(void **state) {
     bool crashed = strstr(out, "crash (") != NULL;
     assert_true(reproduced || crashed);
     if (!crashed) {
-        assert_true(number_after(out, "-op sequence ") >= 1);
+        assert_true(cli_numberAfter(out, "-op sequence ") >= 1);
     }
     assert_int_equal(status, 1);
     free(line);
@@ -174,7 +150,7 @@ static void test_saved_case_replays_its_sequence(void **state) {
 static void test_automatic_mode_fuzzes_deque_methods(void **state) {
     char *out;
     int status = ftstress(&out, "fuzz collections:deque --time 5");
-    show_output(out);
+    cli_show(out);
     assert_true(status == 0 || status == 1);
     assert_non_null(strstr(out, "collections:deque  "));
     assert_non_null(strstr(out, "auto mode, "));
@@ -182,7 +158,7 @@ static void test_automatic_mode_fuzzes_deque_methods(void **state) {
     assert_null(strstr(out, "target error"));
     const char *summary = strstr(out, "auto mode, ");
     assert_non_null(summary);
-    assert_true(number_after(summary, "iterations, ") > 100); /* operations run */
+    assert_true(cli_numberAfter(summary, "iterations, ") > 100); /* operations run */
     free(out);
 }
 
@@ -209,7 +185,7 @@ static void test_readiness_reports_every_entry_in_text_and_json(void **state) {
     char *out;
     char *json = util_asprintf("%s/readiness.json", corpus);
     int status = ftstress(&out, "fuzz 'tinymod:*' --time 2 --json %s", json);
-    show_output(out);
+    cli_show(out);
     assert_true(status == 0 || status == 1);
     assert_non_null(strstr(out, "readiness of tinymod: 2 entries"));
     assert_non_null(strstr(out, "tinymod:Box"));

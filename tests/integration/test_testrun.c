@@ -22,23 +22,7 @@
 
 static char scratch[] = "/tmp/ftstress-test-testrun-XXXXXX";
 
-/* Runs `ftstress ARGS` (stderr merged into stdout); returns its exit status
- * and its output in *out (caller frees). */
-static int ftstress(char **out, const char *fmt, ...) {
-    char args[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof(args), fmt, ap);
-    va_end(ap);
-    char *cmd = util_asprintf("%s %s 2>&1", FTSTRESS_BIN, args);
-    int status = cli_capture(cmd, out);
-    free(cmd);
-    return status;
-}
-
-static void show_output(const char *out) {
-    print_message("---- ftstress output ----\n%s\n", out);
-}
+#define ftstress(out, ...) cli_ftstress(out, NULL, __VA_ARGS__)
 
 /* The table row of test id (the line starting with it after the table's
  * header), or NULL. Caller frees. */
@@ -116,7 +100,7 @@ static void test_sample_files_get_their_verdicts(void **state) {
     char *junit = util_asprintf("%s/junit.xml", scratch);
     char *out;
     int status = ftstress(&out, "test -n 2 --junit %s %s", junit, PYTESTS);
-    show_output(out);
+    cli_show(out);
     assert_int_equal(status, 1);
     /* A progress line per file, a letter per test. */
     assert_non_null(strstr(out, "pytests/test_pass.py ...  ["));
@@ -197,7 +181,7 @@ static void test_keyword_expressions_select_tests(void **state) {
     int status =
         ftstress(&out, "test -n 1 -k 'pass and not locked' %s/test_pass.py %s/test_fail.py",
                  PYTESTS, PYTESTS);
-    show_output(out);
+    cli_show(out);
     assert_int_equal(status, 0);
     assert_row(out, "test_pass.py::test_pure_arithmetic", "passed", NULL);
     assert_row(out, "test_fail.py::test_passes_after_the_failure", "passed", NULL);
@@ -218,7 +202,7 @@ static void test_keyword_expressions_select_tests(void **state) {
 static void test_exitfirst_stops_at_the_first_failure(void **state) {
     char *out;
     int status = ftstress(&out, "test -x -n 1 %s/test_fail.py %s/test_pass.py", PYTESTS, PYTESTS);
-    show_output(out);
+    cli_show(out);
     assert_int_equal(status, 1);
     assert_row(out, "test_fail.py::test_fails_in_every_second_thread", "failed", NULL);
     assert_non_null(strstr(out, "(stopped: -x)"));
@@ -231,7 +215,7 @@ static void test_exitfirst_stops_at_the_first_failure(void **state) {
 static void test_crash_and_hang_go_to_their_tests_and_the_file_goes_on(void **state) {
     char *out;
     int status = ftstress(&out, "test -n 1 --timeout 10 %s/sample_crash_hang.py", PYTESTS);
-    show_output(out);
+    cli_show(out);
     assert_int_equal(status, 1);
     assert_non_null(strstr(out, "sample_crash_hang.py .CH.  ["));
     assert_non_null(strstr(out, "(3 interpreters: restarted after a crash or hang)"));
@@ -258,7 +242,7 @@ static void test_json_report_and_baseline_cover_every_test(void **state) {
                           "test -n 1 %s/test_fail.py %s/test_pass.py %s/test_import_error.py "
                           "--json %s --update-baseline %s",
                           PYTESTS, PYTESTS, PYTESTS, json, baseline);
-    show_output(out);
+    cli_show(out);
     assert_int_equal(status, 1);
     assert_non_null(strstr(out, "baseline written: "));
     free(out);
@@ -279,7 +263,7 @@ static void test_json_report_and_baseline_cover_every_test(void **state) {
 
     status = ftstress(&out, "test -n 1 %s/test_fail.py %s/test_pass.py --baseline %s", PYTESTS,
                       PYTESTS, baseline);
-    show_output(out);
+    cli_show(out);
     assert_int_equal(status, 0);
     assert_non_null(strstr(out, "known findings, 0 new"));
     free(out);
@@ -313,7 +297,7 @@ static void test_cpython_free_threading_suite_runs_unchanged(void **state) {
                           "test_func_annotations and not test_list.py and not test_type.py' "
                           "%s/Lib/test/test_free_threading",
                           tree);
-    show_output(out);
+    cli_show(out);
     /* A race CPython itself has is a finding (1), not a failure of the tool. */
     assert_true(status == 0 || status == 1);
     assert_non_null(strstr(out, "test_free_threading/test_bisect.py "));
