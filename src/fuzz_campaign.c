@@ -9,6 +9,7 @@
 #include "fuzz_minimize.h"
 #include "log.h"
 #include "manifest.h"
+#include "tsan_report.h"
 #include "util.h"
 
 /* Candidates handed to one minimization process: a process start costs a
@@ -24,17 +25,6 @@
 
 static double fuzz_campaignStall(const struct fuzz_env *env) {
     return env->cfg->timeout < FUZZ_STALL_SECONDS ? env->cfg->timeout : FUZZ_STALL_SECONDS;
-}
-
-bool fuzz_campaignIsTsanKind(const char *kind) {
-    static const char *const ours[] = {"crash", "hang", "unexpected-exception", "invariant",
-                                       "linearizability"};
-    for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++) {
-        if (strcmp(kind, ours[i]) == 0) {
-            return false;
-        }
-    }
-    return strncmp(kind, "refcount-", 9) != 0;
 }
 
 bool fuzz_campaignSame(const struct finding *f, const char *signature, const char *kind) {
@@ -71,7 +61,7 @@ char *fuzz_campaignStopWhen(const char *signature, const char *kind) {
         }
         return util_asprintf("exception:%.*s:%s", (int)(type - op), op, type + 1);
     }
-    if (!fuzz_campaignIsTsanKind(kind)) {
+    if (!tsanreport_isKindName(kind)) {
         return strdup("none");
     }
     /* KIND:FILE:FUNCTION,FILE:FUNCTION,... -> tsan:FUNCTION,FUNCTION */
@@ -117,7 +107,7 @@ char *fuzz_campaignVerdict(const struct fuzz_campaign *c) {
         } else if (strcmp(kind, "unexpected-exception") == 0 || strcmp(kind, "invariant") == 0 ||
                    strcmp(kind, "linearizability") == 0) {
             wrong = true;
-        } else if (fuzz_campaignIsTsanKind(kind)) {
+        } else if (tsanreport_isKindName(kind)) {
             races = true;
         } else {
             other = true;
@@ -241,7 +231,7 @@ int fuzz_campaignCheck(const struct fuzz_env *env, const char *spec, const char 
      * function names only, and a report naming the same functions at other
      * sites would end the replay early. TSan reports each race once, so
      * running on costs only the repetitions. */
-    char *stop_when = kind != NULL && fuzz_campaignIsTsanKind(kind)
+    char *stop_when = kind != NULL && tsanreport_isKindName(kind)
                           ? strdup("none")
                           : fuzz_campaignStopWhen(signature, kind);
     struct fuzz_request req = {.target = spec,
@@ -311,7 +301,7 @@ static size_t fuzz_campaignTested(const struct fuzz_run *run, size_t n, const ch
 static void fuzz_campaignMinimize(const struct fuzz_env *env, struct fuzz_campaign *c,
                                   struct fuzz_found *found, size_t index, double deadline,
                                   volatile int *stop) {
-    bool tsan = fuzz_campaignIsTsanKind(found->kind);
+    bool tsan = tsanreport_isKindName(found->kind);
     /* A TSan report needs only two accesses without a happens-before edge,
      * which a sequence gives on (nearly) every run; what the harness sees
      * itself (exceptions, wrong results, crashes) needs the timing, so more
@@ -604,9 +594,9 @@ bool fuzz_campaignRun(const struct fuzz_env *env, const char *spec, const char *
         for (int pass = 0; pass < 6; pass++) {
             for (size_t i = 0; i < c->nfound && !*stop && util_now() < deadline; i++) {
                 struct fuzz_found *f = &c->found[i];
-                int rank = fuzz_campaignIsTsanKind(f->kind) ? 0
-                           : strcmp(f->kind, "crash") == 0  ? 2
-                                                            : 1;
+                int rank = tsanreport_isKindName(f->kind)  ? 0
+                           : strcmp(f->kind, "crash") == 0 ? 2
+                                                           : 1;
                 if (tried[i] || rank != pass % 3 || f->plan.nthreads == 0 ||
                     strcmp(f->kind, "hang") == 0) {
                     continue;

@@ -99,9 +99,6 @@ bool fuzz_campaignSame(const struct finding *f, const char *signature, const cha
  * refcount anomalies). Caller frees. */
 char *fuzz_campaignStopWhen(const char *signature, const char *kind);
 
-/* Whether a finding kind comes from TSan (needs two threads to show). */
-bool fuzz_campaignIsTsanKind(const char *kind);
-
 void fuzz_campaignFree(struct fuzz_campaign *c);
 
 #endif

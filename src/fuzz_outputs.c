@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fuzz_plan.h"
+#include "tsan_report.h"
 #include "util.h"
 
 static const struct fuzz_found *fuzz_outputsFound(const struct fuzz_campaign *c,
@@ -90,7 +91,7 @@ struct scenario_verdict *fuzz_outputsEntry(const struct fuzz_campaign *c) {
     finding_merge(&v->findings, &c->findings);
     for (size_t i = 0; i < v->findings.count; i++) {
         struct finding *f = &v->findings.items[i];
-        if (fuzz_campaignIsTsanKind(f->kind)) {
+        if (tsanreport_isKindName(f->kind)) {
             v->tsan_reports += (int)f->count;
         }
         const struct fuzz_found *k = fuzz_outputsFound(c, f->signature);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tsan_report.h"
 #include "util.h"
 
 static void testrun_outputsOutcome(struct results *r, const char *result, long samples,
@@ -101,9 +102,7 @@ static struct scenario_verdict *testrun_outputsEntry(const struct testrun_file *
     v->error = t->error != NULL ? strdup(t->error) : NULL;
     finding_merge(&v->findings, &t->findings);
     for (size_t i = 0; i < t->findings.count; i++) {
-        const char *kind = t->findings.items[i].kind;
-        if (strcmp(kind, "crash") != 0 && strcmp(kind, "hang") != 0 &&
-            strncmp(kind, "refcount-", 9) != 0) {
+        if (tsanreport_isKindName(t->findings.items[i].kind)) {
             v->tsan_reports += (int)t->findings.items[i].count;
         }
     }

@@ -317,6 +317,15 @@ const char *tsanreport_kindName(enum tsanreport_kind kind) {
     return "unknown";
 }
 
+bool tsanreport_isKindName(const char *name) {
+    for (int k = TSANREPORT_UNKNOWN; k <= TSANREPORT_DEADLY_SIGNAL; k++) {
+        if (strcmp(name, tsanreport_kindName((enum tsanreport_kind)k)) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 const char *tsanreport_locationTypeName(enum tsanreport_locationType type) {
     switch (type) {
     case TSANREPORT_LOC_HEAP:

@@ -184,6 +184,9 @@ int tsanreport_parseFile(struct tsanreport_parser *p, const char *path,
 void tsanreport_listFree(struct tsanreport_list *list);
 /* Returns a static, stable name for a kind: "data-race", "heap-use-after-free", ... */
 const char *tsanreport_kindName(enum tsanreport_kind kind);
+/* True when name is one of tsanreport_kindName's: a finding ThreadSanitizer
+ * reported, not a crash, hang, refcount anomaly or failed check of ftstress's. */
+bool tsanreport_isKindName(const char *name);
 /* Returns a static name for a location type: "heap", "global", "stack", "tls", "fd", "other". */
 const char *tsanreport_locationTypeName(enum tsanreport_locationType type);
 

@@ -13,6 +13,7 @@
 #include "fuzz_campaign.h"
 #include "fuzz_exec.h"
 #include "fuzz_target.h"
+#include "tsan_report.h"
 #include "util.h"
 
 #define DATA TEST_DATA_DIR "/fuzz/"
@@ -99,10 +100,10 @@ static void test_same_finding_by_signature_or_loose_kind(void **state) {
     struct finding r = {.signature = "data-race:a.c:f,b.c:g", .kind = "data-race"};
     assert_true(fuzz_campaignSame(&r, "data-race:a.c:f,b.c:g", "data-race"));
     assert_false(fuzz_campaignSame(&r, "data-race:a.c:f,b.c:h", "data-race"));
-    assert_true(fuzz_campaignIsTsanKind("data-race"));
-    assert_true(fuzz_campaignIsTsanKind("lock-order-inversion"));
-    assert_false(fuzz_campaignIsTsanKind("unexpected-exception"));
-    assert_false(fuzz_campaignIsTsanKind("refcount-decref_after_dealloc"));
+    assert_true(tsanreport_isKindName("data-race"));
+    assert_true(tsanreport_isKindName("lock-order-inversion"));
+    assert_false(tsanreport_isKindName("unexpected-exception"));
+    assert_false(tsanreport_isKindName("refcount-decref_after_dealloc"));
 }
 
 static void test_harness_findings_get_stable_signatures(void **state) {
