@@ -27,6 +27,15 @@ static double fuzz_campaignStall(const struct fuzz_env *env) {
     return env->cfg->timeout < FUZZ_STALL_SECONDS ? env->cfg->timeout : FUZZ_STALL_SECONDS;
 }
 
+const struct fuzz_found *fuzz_campaignFound(const struct fuzz_campaign *c, const char *signature) {
+    for (size_t i = 0; i < c->nfound; i++) {
+        if (strcmp(c->found[i].signature, signature) == 0) {
+            return &c->found[i];
+        }
+    }
+    return NULL;
+}
+
 bool fuzz_campaignSame(const struct finding *f, const char *signature, const char *kind) {
     if (signature != NULL && strcmp(f->signature, signature) == 0) {
         return true;

@@ -69,6 +69,10 @@ bool fuzz_campaignRun(const struct fuzz_env *env, const char *spec, const char *
                       const struct fuzz_campaignOptions *opt, volatile int *stop,
                       struct fuzz_campaign *c);
 
+/* What replays the finding with signature (c->found holds one per finding),
+ * or NULL. Owned by c. */
+const struct fuzz_found *fuzz_campaignFound(const struct fuzz_campaign *c, const char *signature);
+
 /* The campaign's verdict for a person: "no finding", or the kinds found
  * ("races", "crash", "hang", "wrong results") joined by ", "; "skipped" for a
  * bad target. Caller frees. */

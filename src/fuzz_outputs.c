@@ -9,16 +9,6 @@
 #include "tsan_report.h"
 #include "util.h"
 
-static const struct fuzz_found *fuzz_outputsFound(const struct fuzz_campaign *c,
-                                                  const char *signature) {
-    for (size_t i = 0; i < c->nfound; i++) {
-        if (strcmp(c->found[i].signature, signature) == 0) {
-            return &c->found[i];
-        }
-    }
-    return NULL;
-}
-
 /* What replays finding f, appended to its detail: the report reader has no
  * terminal output to look it up in. */
 static void fuzz_outputsAddReplay(struct finding *f, const struct fuzz_found *k) {
@@ -94,7 +84,7 @@ struct scenario_verdict *fuzz_outputsEntry(const struct fuzz_campaign *c) {
         if (tsanreport_isKindName(f->kind)) {
             v->tsan_reports += (int)f->count;
         }
-        const struct fuzz_found *k = fuzz_outputsFound(c, f->signature);
+        const struct fuzz_found *k = fuzz_campaignFound(c, f->signature);
         if (k == NULL) {
             continue;
         }

@@ -3,7 +3,6 @@
 
 #include <inttypes.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "report_text.h"
 #include "util.h"
@@ -82,23 +81,13 @@ void fuzz_reportCampaign(FILE *out, const struct fuzz_campaign *c) {
                     c->findings.count - i, c->findings.count - i == 1 ? "" : "s");
         }
         if (i >= FUZZ_REPORT_FULL_FINDINGS) {
-            const struct fuzz_found *k = NULL;
-            for (size_t j = 0; j < c->nfound; j++) {
-                if (strcmp(c->found[j].signature, f->signature) == 0) {
-                    k = &c->found[j];
-                }
-            }
+            const struct fuzz_found *k = fuzz_campaignFound(c, f->signature);
             fprintf(out, "  %s %s\n    %s\n", f->id, f->title,
                     k && k->case_path ? k->case_path : f->signature);
             continue;
         }
         report_textFinding(out, f);
-        const struct fuzz_found *k = NULL;
-        for (size_t j = 0; j < c->nfound; j++) {
-            if (strcmp(c->found[j].signature, f->signature) == 0) {
-                k = &c->found[j];
-            }
-        }
+        const struct fuzz_found *k = fuzz_campaignFound(c, f->signature);
         if (k == NULL) {
             continue;
         }
