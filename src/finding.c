@@ -6,15 +6,19 @@
 
 #include "signature.h"
 
-void finding_addSeed(struct finding *f, uint64_t seed) {
-    for (int i = 0; i < f->nseeds; i++) {
-        if (f->seeds[i] == seed) {
+void finding_seedsAdd(uint64_t *seeds, int *n, int max, uint64_t seed) {
+    for (int i = 0; i < *n; i++) {
+        if (seeds[i] == seed) {
             return;
         }
     }
-    if (f->nseeds < FINDING_MAX_SEEDS) {
-        f->seeds[f->nseeds++] = seed;
+    if (*n < max) {
+        seeds[(*n)++] = seed;
     }
+}
+
+void finding_addSeed(struct finding *f, uint64_t seed) {
+    finding_seedsAdd(f->seeds, &f->nseeds, FINDING_MAX_SEEDS, seed);
 }
 
 static void finding_free(struct finding *f) {

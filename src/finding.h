@@ -38,6 +38,11 @@ struct finding_set {
  * seed and last-seen time (the first occurrence's detail is kept). */
 void finding_add(struct finding_set *set, struct finding *f, uint64_t seed);
 
+/* Adds seed to the list seeds[0..*n) unless it is there or the list holds max:
+ * the one rule for every list of seeds a report keeps (a finding's, a
+ * scenario's failing seeds). */
+void finding_seedsAdd(uint64_t *seeds, int *n, int max, uint64_t seed);
+
 /* Records seed as one that hit f (each seed once, at most FINDING_MAX_SEEDS). */
 void finding_addSeed(struct finding *f, uint64_t seed);
 

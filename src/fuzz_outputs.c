@@ -40,18 +40,6 @@ static void fuzz_outputsAddReplay(struct finding *f, const struct fuzz_found *k)
     f->detail = detail;
 }
 
-/* Adds seed to v's failing seeds once (many findings share a process). */
-static void fuzz_outputsAddSeed(struct scenario_verdict *v, uint64_t seed) {
-    for (int i = 0; i < v->nfailing_seeds; i++) {
-        if (v->failing_seeds[i] == seed) {
-            return;
-        }
-    }
-    if (v->nfailing_seeds < VERDICT_MAX_SEEDS) {
-        v->failing_seeds[v->nfailing_seeds++] = seed;
-    }
-}
-
 struct scenario_verdict *fuzz_outputsEntry(const struct fuzz_campaign *c) {
     struct scenario_verdict *v = calloc(1, sizeof(*v));
     if (v == NULL) {
@@ -89,7 +77,8 @@ struct scenario_verdict *fuzz_outputsEntry(const struct fuzz_campaign *c) {
             continue;
         }
         fuzz_outputsAddReplay(f, k);
-        fuzz_outputsAddSeed(v, k->seed);
+        /* many findings share a process: its seed once */
+        finding_seedsAdd(v->failing_seeds, &v->nfailing_seeds, VERDICT_MAX_SEEDS, k->seed);
         if (v->case_path == NULL && k->case_path != NULL) {
             v->case_path = strdup(k->case_path);
         }

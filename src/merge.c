@@ -463,16 +463,9 @@ static bool merge_read(struct jsonr_check *c, const struct jsonr_value *root, st
 
 static void merge_addSeeds(uint64_t *seeds, int *nseeds, int max, const uint64_t *more, int n) {
     for (int i = 0; i < n; i++) {
-        bool seen = false;
-        for (int k = 0; k < *nseeds && !seen; k++) {
-            seen = seeds[k] == more[i];
-        }
-        if (!seen && *nseeds < max) {
-            seeds[(*nseeds)++] = more[i];
-        }
+        finding_seedsAdd(seeds, nseeds, max, more[i]);
     }
 }
-
 /* Folds finding s (its strings taken over, s left zeroed) into set. */
 static void merge_foldFinding(struct finding_set *set, struct finding *s) {
     struct finding *mine = finding_find(set, s->signature);

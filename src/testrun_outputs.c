@@ -107,7 +107,7 @@ static struct scenario_verdict *testrun_outputsEntry(const struct testrun_file *
         }
     }
     if (testrun_isFailure(t->verdict) && t->verdict != TESTRUN_ERROR) {
-        v->failing_seeds[v->nfailing_seeds++] = t->seed;
+        finding_seedsAdd(v->failing_seeds, &v->nfailing_seeds, VERDICT_MAX_SEEDS, t->seed);
         v->failing_runs = 1;
     }
     verdict_addOutcomeFindings(v);

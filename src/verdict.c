@@ -48,9 +48,7 @@ void verdict_addRun(struct scenario_verdict *v, const struct run_record *rec) {
     char *why = verdict_ofRun(rec);
     if (why != NULL) {
         v->failing_runs++;
-        if (v->nfailing_seeds < VERDICT_MAX_SEEDS) {
-            v->failing_seeds[v->nfailing_seeds++] = rec->seed;
-        }
+        finding_seedsAdd(v->failing_seeds, &v->nfailing_seeds, VERDICT_MAX_SEEDS, rec->seed);
     }
     free(why);
     if (rec->results.has_first_failure) {
