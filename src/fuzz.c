@@ -118,7 +118,6 @@ static int fuzz_sessionOpen(const struct ftstress_config *cfg, struct fuzz_sessi
 
 static void fuzz_sessionClose(const struct ftstress_config *cfg, struct fuzz_session *s) {
     workdir_close(cfg, s->work);
-    s->work = NULL;
     if (cfg->suppressions != NULL && s->supp.count > 0) {
         suppress_printUsage(&s->supp);
     }
@@ -154,18 +153,20 @@ static int fuzz_target(struct ftstress_config *cfg, const struct fuzz_target *t)
         fuzz_sessionClose(cfg, &s);
         return status;
     }
-    if (t->kind == FUZZ_TARGET_MODULE) {
-        status = fuzz_readiness(&s.env, t->module, &fuzz_stopRequested);
-        fuzz_sessionClose(cfg, &s);
-        return status;
-    }
-    struct fuzz_campaignOptions opt = fuzz_options(cfg);
+    /* A bad --baseline is reported before anything runs. */
     struct run_outputs outputs;
     status = run_outputsOpen(&outputs, cfg, &s.rt);
     if (status != EXIT_CLEAN) {
         fuzz_sessionClose(cfg, &s);
         return status;
     }
+    if (t->kind == FUZZ_TARGET_MODULE) {
+        status = fuzz_readiness(&s.env, t->module, &fuzz_stopRequested, &outputs);
+        run_outputsClose(&outputs);
+        fuzz_sessionClose(cfg, &s);
+        return status;
+    }
+    struct fuzz_campaignOptions opt = fuzz_options(cfg);
     outputs.runs = opt.runs;
     outputs.iterations = opt.iterations; /* per process; 0 when the budget is time */
     fuzz_reportHeader(stdout, cfg, &s.rt, t->label, &opt);

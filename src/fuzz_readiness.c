@@ -10,10 +10,10 @@
 #include "fuzz_outputs.h"
 #include "fuzz_report.h"
 #include "log.h"
-#include "run_outputs.h"
 #include "util.h"
 
-int fuzz_readiness(const struct fuzz_env *env, const char *module, volatile int *stop) {
+int fuzz_readiness(const struct fuzz_env *env, const char *module, volatile int *stop,
+                   struct run_outputs *outputs) {
     const struct ftstress_config *cfg = env->cfg;
     char *label = util_asprintf("%s:*", module);
     char *safe = fuzz_caseSafeName(label);
@@ -50,10 +50,9 @@ int fuzz_readiness(const struct fuzz_env *env, const char *module, volatile int 
     if (cs == NULL) {
         abort();
     }
-    struct run_outputs outputs;
-    int status = run_outputsOpen(&outputs, cfg, env->rt);
-    outputs.runs = 1;
-    outputs.iterations = 0; /* each entry fuzzes for its time */
+    int status = EXIT_CLEAN;
+    outputs->runs = 1;
+    outputs->iterations = 0; /* each entry fuzzes for its time */
     struct scenario_verdict **verdicts = calloc(n ? n : 1, sizeof(struct scenario_verdict *));
     if (verdicts == NULL) {
         abort();
@@ -82,22 +81,21 @@ int fuzz_readiness(const struct fuzz_env *env, const char *module, volatile int 
         }
         /* After every entry, so a killed run still leaves its results. */
         verdicts[nverdicts++] = fuzz_outputsEntry(&cs[i]);
-        if (!run_outputsWrite(&outputs, verdicts, nverdicts)) {
+        if (!run_outputsWrite(outputs, verdicts, nverdicts)) {
             status = EXIT_INTERNAL;
         }
     }
     printf("\n%s: %d without findings, %d with findings, %d skipped (of %zu)\n", module, clean,
            findings, skipped, n);
-    if (status == EXIT_CLEAN && !run_outputsBaseline(&outputs)) {
+    if (status == EXIT_CLEAN && !run_outputsBaseline(outputs)) {
         status = EXIT_INTERNAL;
     }
-    size_t failing = run_outputsFailing(&outputs);
+    size_t failing = run_outputsFailing(outputs);
     for (size_t i = 0; i < nverdicts; i++) {
         verdict_free(verdicts[i]);
         free(verdicts[i]);
     }
     free(verdicts);
-    run_outputsClose(&outputs);
     for (size_t i = 0; i < done; i++) {
         fuzz_campaignFree(&cs[i]);
     }

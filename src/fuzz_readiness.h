@@ -9,11 +9,14 @@
 
 #include "fuzz_campaign.h"
 #include "fuzz_exec.h"
+#include "run_outputs.h"
 
 /* Seconds per entry when --time is not given. */
 #define FUZZ_READINESS_DEFAULT_SECONDS 5.0
 
-/* Runs the readiness report of module; returns an exit code (cmdline.h). */
-int fuzz_readiness(const struct fuzz_env *env, const char *module, volatile int *stop);
+/* Runs the readiness report of module, its reports written through outputs
+ * (opened by the caller, which closes it); returns an exit code (cmdline.h). */
+int fuzz_readiness(const struct fuzz_env *env, const char *module, volatile int *stop,
+                   struct run_outputs *outputs);
 
 #endif

@@ -37,10 +37,10 @@ bool run_outputsWrite(struct run_outputs *o, struct scenario_verdict *const *ver
     const struct ftstress_config *cfg = o->cfg;
     finding_setFree(&o->findings);
     for (size_t i = 0; i < n; i++) {
+        /* Each entry's findings marked, the run's are too: a merge copies the mark. */
         baseline_mark(&o->baseline, &verdicts[i]->findings);
         finding_merge(&o->findings, &verdicts[i]->findings);
     }
-    baseline_mark(&o->baseline, &o->findings);
     char cwd[4096];
     struct output_run run = {
         .tool_version = FTSTRESS_VERSION,
