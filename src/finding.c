@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "signature.h"
+#include "util.h"
 
 void finding_seedsAdd(uint64_t *seeds, int *n, int max, uint64_t seed) {
     for (int i = 0; i < *n; i++) {
@@ -74,24 +75,20 @@ void finding_add(struct finding_set *set, struct finding *f, uint64_t seed) {
     finding_addSeed(mine, seed);
 }
 
-static char *finding_dup(const char *s) {
-    return s ? strdup(s) : NULL;
-}
-
 void finding_merge(struct finding_set *dst, const struct finding_set *src) {
     for (size_t i = 0; i < src->count; i++) {
         const struct finding *s = &src->items[i];
         struct finding *mine = finding_find(dst, s->signature);
         if (mine == NULL) {
             struct finding copy = *s;
-            copy.signature = finding_dup(s->signature);
-            copy.kind = finding_dup(s->kind);
-            copy.title = finding_dup(s->title);
-            copy.detail = finding_dup(s->detail);
-            copy.python_stack = finding_dup(s->python_stack);
-            copy.scenario = finding_dup(s->scenario);
-            copy.file = finding_dup(s->file);
-            copy.function = finding_dup(s->function);
+            copy.signature = util_dup(s->signature);
+            copy.kind = util_dup(s->kind);
+            copy.title = util_dup(s->title);
+            copy.detail = util_dup(s->detail);
+            copy.python_stack = util_dup(s->python_stack);
+            copy.scenario = util_dup(s->scenario);
+            copy.file = util_dup(s->file);
+            copy.function = util_dup(s->function);
             struct finding *grown = realloc(dst->items, (dst->count + 1) * sizeof(*grown));
             if (grown == NULL) {
                 abort();

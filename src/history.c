@@ -13,17 +13,6 @@
 #include "signature.h"
 #include "util.h"
 
-static char *history_dup(const char *s) {
-    if (s == NULL) {
-        return NULL;
-    }
-    char *copy = strdup(s);
-    if (copy == NULL) {
-        abort();
-    }
-    return copy;
-}
-
 static void history_entryFree(struct history_entry *e) {
     free(e->version);
     free(e->runtime);
@@ -69,8 +58,8 @@ static bool history_readFindings(struct jsonr_check *c, const struct jsonr_value
             !jsonr_memberCount(c, f, "count", &count) || known == NULL) {
             return false;
         }
-        e->findings[e->nfindings++] = (struct history_finding){
-            history_dup(signature), history_dup(kind), (long)count, known->boolean};
+        e->findings[e->nfindings++] = (struct history_finding){util_dup(signature), util_dup(kind),
+                                                               (long)count, known->boolean};
     }
     return true;
 }
@@ -99,7 +88,7 @@ static bool history_readLost(struct jsonr_check *c, const struct jsonr_value *it
             return false;
         }
         e->lost[e->nlost++] = (struct history_lost){
-            history_dup(scenario), (long)iterations, expected, lost, lossy, rate};
+            util_dup(scenario), (long)iterations, expected, lost, lossy, rate};
     }
     return true;
 }
@@ -128,8 +117,8 @@ static bool history_readEntry(struct jsonr_check *c, const struct jsonr_value *i
         return false;
     }
     e->date = (time_t)date;
-    e->version = history_dup(version);
-    e->runtime = history_dup(runtime);
+    e->version = util_dup(version);
+    e->runtime = util_dup(runtime);
     e->scenarios = (long)scenarios;
     e->passed = (long)passed;
     e->failed = (long)failed;
@@ -225,8 +214,8 @@ void history_append(struct history *h, const struct output_run *run, time_t date
     static const struct finding_set none = {0};
     const struct finding_set *findings = run->findings ? run->findings : &none;
     e.date = date;
-    e.version = history_dup(run->tool_version);
-    e.runtime = history_dup(run->runtime_key);
+    e.version = util_dup(run->tool_version);
+    e.runtime = util_dup(run->runtime_key);
     e.seed = run->seed;
     e.scenarios = (long)run->nscenarios;
     for (size_t i = 0; i < run->nscenarios; i++) {
@@ -245,8 +234,8 @@ void history_append(struct history *h, const struct output_run *run, time_t date
         const struct finding *f = &findings->items[i];
         e.first_seen += !history_seenBefore(h, f->signature);
         e.occurrences += f->count;
-        e.findings[e.nfindings++] = (struct history_finding){
-            history_dup(f->signature), history_dup(f->kind), f->count, f->known};
+        e.findings[e.nfindings++] =
+            (struct history_finding){util_dup(f->signature), util_dup(f->kind), f->count, f->known};
     }
     e.lost = calloc(run->nscenarios + 1, sizeof(*e.lost));
     if (e.lost == NULL) {
@@ -260,9 +249,9 @@ void history_append(struct history *h, const struct output_run *run, time_t date
         }
         long long lost = r->expected - r->observed;
         e.lost[e.nlost++] = (struct history_lost){
-            history_dup(v->name), r->done,
-            r->expected,          lost,
-            r->lossy_states,      r->expected > 0 ? (double)lost / (double)r->expected : 0.0};
+            util_dup(v->name), r->done,
+            r->expected,       lost,
+            r->lossy_states,   r->expected > 0 ? (double)lost / (double)r->expected : 0.0};
     }
     if (h->count >= HISTORY_MAX_ENTRIES) {
         size_t drop = h->count - HISTORY_MAX_ENTRIES + 1;

@@ -33,17 +33,6 @@ struct merge_sigs {
     size_t count;
 };
 
-static char *merge_dup(const char *s) {
-    if (s == NULL) {
-        return NULL;
-    }
-    char *copy = strdup(s);
-    if (copy == NULL) {
-        abort();
-    }
-    return copy;
-}
-
 static void *merge_grow(void *items, size_t count, size_t size) {
     void *grown = realloc(items, (count + 1) * size);
     if (grown == NULL) {
@@ -59,7 +48,7 @@ static void merge_sigsAdd(struct merge_sigs *s, const char *signature) {
         }
     }
     s->items = merge_grow(s->items, s->count, sizeof(*s->items));
-    s->items[s->count++] = merge_dup(signature);
+    s->items[s->count++] = util_dup(signature);
 }
 
 static void merge_sigsFree(struct merge_sigs *s) {
@@ -81,9 +70,9 @@ static bool merge_readRuntime(struct jsonr_check *c, const struct jsonr_value *r
         !jsonr_memberString(c, rt, "key", true, &key)) {
         return false;
     }
-    one->runtime_version = merge_dup(version);
-    one->runtime_flavour = merge_dup(flavour);
-    one->runtime_key = merge_dup(key);
+    one->runtime_version = util_dup(version);
+    one->runtime_flavour = util_dup(flavour);
+    one->runtime_key = util_dup(key);
 
     const struct jsonr_value *par = jsonr_member(c, root, "parameters", JSONR_OBJECT, false);
     long long threads, iterations, runs;
@@ -104,7 +93,7 @@ static bool merge_readRuntime(struct jsonr_check *c, const struct jsonr_value *r
     one->threads = (int)threads;
     one->iterations = (long)iterations;
     one->runs = (int)runs;
-    one->noise = merge_dup(noise);
+    one->noise = util_dup(noise);
     return true;
 }
 
@@ -174,15 +163,15 @@ static bool merge_readFinding(struct jsonr_check *c, const struct jsonr_value *i
     memset(f, 0, sizeof(*f));
     memcpy(f->seeds, seeds, sizeof(seeds));
     f->nseeds = nseeds;
-    f->signature = merge_dup(signature);
+    f->signature = util_dup(signature);
     signature_id(signature, f->id);
-    f->kind = merge_dup(kind);
-    f->title = merge_dup(title);
-    f->detail = merge_dup(detail);
-    f->python_stack = merge_dup(python_stack);
-    f->scenario = merge_dup(scenario);
-    f->file = merge_dup(file);
-    f->function = merge_dup(function);
+    f->kind = util_dup(kind);
+    f->title = util_dup(title);
+    f->detail = util_dup(detail);
+    f->python_stack = util_dup(python_stack);
+    f->scenario = util_dup(scenario);
+    f->file = util_dup(file);
+    f->function = util_dup(function);
     f->line = has_line && line > 0 && line < INT_MAX ? (int)line : 0;
     f->count = (long)count;
     f->first_seen = (time_t)first_seen;
@@ -271,7 +260,7 @@ static bool merge_readOutcomes(struct jsonr_check *c, const struct jsonr_value *
         }
         r->outcomes = merge_grow(r->outcomes, r->noutcomes, sizeof(*r->outcomes));
         r->outcomes[r->noutcomes++] =
-            (struct outcome){merge_dup(result), (long)samples, cls, merge_dup(description)};
+            (struct outcome){util_dup(result), (long)samples, cls, util_dup(description)};
     }
     return true;
 }
@@ -347,10 +336,10 @@ static bool merge_readScenario(struct jsonr_check *c, const struct jsonr_value *
         jsonr_checkFail(c, kind, "\"kind\" should be scenario, test or fuzz");
         return false;
     }
-    v->name = merge_dup(name);
-    v->path = merge_dup(path);
-    v->merged.scenario = merge_dup(name);
-    v->merged.description = merge_dup(description ? description : "");
+    v->name = util_dup(name);
+    v->path = util_dup(path);
+    v->merged.scenario = util_dup(name);
+    v->merged.description = util_dup(description ? description : "");
     v->merged.done = (long)iterations;
     v->merged.has_first_failure = has_first_failure;
     v->merged.first_failure_seconds = first_failure;
@@ -362,8 +351,8 @@ static bool merge_readScenario(struct jsonr_check *c, const struct jsonr_value *
     /* Runs with reports are not in the schema: one per report that has any is
      * the least it can be. */
     v->tsan_runs = tsan_reports > 0 ? 1 : 0;
-    v->error = merge_dup(error);
-    v->case_path = merge_dup(case_path);
+    v->error = util_dup(error);
+    v->case_path = util_dup(case_path);
     if (!merge_readOutcomes(c, item, &v->merged) || !merge_readLostUpdates(c, item, &v->merged) ||
         !merge_readSeeds(c, item, "failing_seeds", v->failing_seeds, &v->nfailing_seeds,
                          VERDICT_MAX_SEEDS)) {
@@ -504,12 +493,12 @@ static void merge_foldFinding(struct finding_set *set, struct finding *s) {
 static void merge_foldScenario(struct scenario_verdict *dst, const struct scenario_verdict *src) {
     struct results *r = &dst->merged;
     if (dst->path == NULL && src->path != NULL) {
-        dst->path = merge_dup(src->path);
+        dst->path = util_dup(src->path);
     }
     if ((r->description == NULL || r->description[0] == '\0') && src->merged.description != NULL &&
         src->merged.description[0] != '\0') {
         free(r->description);
-        r->description = merge_dup(src->merged.description);
+        r->description = util_dup(src->merged.description);
     }
     results_merge(r, &src->merged);
     dst->runs += src->runs;
@@ -522,10 +511,10 @@ static void merge_foldScenario(struct scenario_verdict *dst, const struct scenar
         dst->tsan_runs = dst->runs;
     }
     if (dst->error == NULL && src->error != NULL) {
-        dst->error = merge_dup(src->error);
+        dst->error = util_dup(src->error);
     }
     if (dst->case_path == NULL && src->case_path != NULL) {
-        dst->case_path = merge_dup(src->case_path);
+        dst->case_path = util_dup(src->case_path);
     }
     merge_addSeeds(dst->failing_seeds, &dst->nfailing_seeds, VERDICT_MAX_SEEDS, src->failing_seeds,
                    src->nfailing_seeds);
@@ -599,7 +588,7 @@ static void merge_fold(struct merge *m, struct merge *one, const char *input) {
         }
     }
     m->inputs = merge_grow(m->inputs, m->ninputs, sizeof(*m->inputs));
-    m->inputs[m->ninputs++] = merge_dup(input);
+    m->inputs[m->ninputs++] = util_dup(input);
 
     for (size_t i = 0; i < one->findings.count; i++) {
         merge_foldFinding(&m->findings, &one->findings.items[i]);
@@ -657,7 +646,7 @@ bool merge_addText(struct merge *m, const char *name, const char *text, size_t l
 }
 
 bool merge_addPath(struct merge *m, const char *path, char **error) {
-    char *file = util_isDir(path) ? util_asprintf("%s/report.json", path) : merge_dup(path);
+    char *file = util_isDir(path) ? util_asprintf("%s/report.json", path) : util_dup(path);
     if (util_isDir(path) && !util_isFile(file)) {
         *error = util_asprintf("%s: a directory without a report.json (a shard's results "
                                "directory holds one)",

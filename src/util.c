@@ -102,6 +102,17 @@ bool util_mkdirs(const char *path) {
     return util_isDir(path);
 }
 
+char *util_dup(const char *s) {
+    if (s == NULL) {
+        return NULL;
+    }
+    char *copy = strdup(s);
+    if (copy == NULL) {
+        abort();
+    }
+    return copy;
+}
+
 char *util_strndup(const char *s, size_t n) {
     char *copy = malloc(n + 1);
     if (copy == NULL) {

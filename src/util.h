@@ -17,6 +17,9 @@ bool util_writeFileAtomic(const char *path, const char *data, size_t len);
 /* mkdir -p; true if the directory exists afterwards. */
 bool util_mkdirs(const char *path);
 
+/* A copy of s, or NULL for NULL. Caller frees; aborts on OOM. */
+char *util_dup(const char *s);
+
 /* A copy of the first n bytes of s, NUL-terminated. Caller frees; aborts on OOM. */
 char *util_strndup(const char *s, size_t n);
 
