@@ -96,18 +96,7 @@ bool campaign_resolveShard(const struct ftstress_config *cfg, int *k, int *n) {
 }
 
 static bool campaign_announced(struct campaign_run *r, const char *signature) {
-    for (size_t i = 0; i < r->nannounced; i++) {
-        if (strcmp(r->announced[i], signature) == 0) {
-            return true;
-        }
-    }
-    char **grown = realloc(r->announced, (r->nannounced + 1) * sizeof(*grown));
-    if (grown == NULL) {
-        abort();
-    }
-    r->announced = grown;
-    r->announced[r->nannounced++] = strdup(signature);
-    return false;
+    return !util_addUnique(&r->announced, &r->nannounced, signature);
 }
 
 /* ---- the merged report ------------------------------------------------------------------ */

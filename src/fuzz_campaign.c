@@ -142,18 +142,7 @@ static void fuzz_campaignAddFound(struct fuzz_campaign *c, struct fuzz_found *f)
 }
 
 static bool fuzz_campaignOutcomeSeen(struct fuzz_campaign *c, const char *key) {
-    for (size_t i = 0; i < c->outcomes; i++) {
-        if (strcmp(c->outcome_keys[i], key) == 0) {
-            return true;
-        }
-    }
-    char **grown = realloc(c->outcome_keys, (c->outcomes + 1) * sizeof(*grown));
-    if (grown == NULL) {
-        abort();
-    }
-    c->outcome_keys = grown;
-    c->outcome_keys[c->outcomes++] = strdup(key);
-    return false;
+    return !util_addUnique(&c->outcome_keys, &c->outcomes, key);
 }
 
 static long fuzz_campaignLabel(const char *label) {

@@ -42,13 +42,7 @@ static void *merge_grow(void *items, size_t count, size_t size) {
 }
 
 static void merge_sigsAdd(struct merge_sigs *s, const char *signature) {
-    for (size_t i = 0; i < s->count; i++) {
-        if (strcmp(s->items[i], signature) == 0) {
-            return;
-        }
-    }
-    s->items = merge_grow(s->items, s->count, sizeof(*s->items));
-    s->items[s->count++] = util_dup(signature);
+    util_addUnique(&s->items, &s->count, signature);
 }
 
 static void merge_sigsFree(struct merge_sigs *s) {

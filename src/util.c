@@ -102,6 +102,21 @@ bool util_mkdirs(const char *path) {
     return util_isDir(path);
 }
 
+bool util_addUnique(char ***items, size_t *count, const char *s) {
+    for (size_t i = 0; i < *count; i++) {
+        if (strcmp((*items)[i], s) == 0) {
+            return false;
+        }
+    }
+    char **grown = realloc(*items, (*count + 1) * sizeof(*grown));
+    if (grown == NULL) {
+        abort();
+    }
+    *items = grown;
+    (*items)[(*count)++] = util_dup(s);
+    return true;
+}
+
 char *util_dup(const char *s) {
     if (s == NULL) {
         return NULL;

@@ -17,6 +17,10 @@ bool util_writeFileAtomic(const char *path, const char *data, size_t len);
 /* mkdir -p; true if the directory exists afterwards. */
 bool util_mkdirs(const char *path);
 
+/* Adds a copy of s to the list (*items)[0..*count) unless it is there
+ * already; returns whether it was added. Aborts on OOM. */
+bool util_addUnique(char ***items, size_t *count, const char *s);
+
 /* A copy of s, or NULL for NULL. Caller frees; aborts on OOM. */
 char *util_dup(const char *s);
 
