@@ -129,19 +129,29 @@ static bool campaign_copyFile(const char *from, const char *to) {
     return ok;
 }
 
-/* Reads DIR/report.json back: counts for the progress, and a line for every
- * finding not shown before. */
-static bool campaign_readReport(struct campaign_run *r, bool announce, const char *prefix) {
-    struct merge m = {0};
+/* The campaign's report so far (DIR/report.json) into m, its findings marked
+ * by the baseline; false after logging why it could not be read (m freed). */
+static bool campaign_loadReport(struct campaign_run *r, struct merge *m) {
+    memset(m, 0, sizeof(*m));
     char *error = NULL;
-    if (!merge_addPath(&m, r->state.report, &error)) {
+    if (!merge_addPath(m, r->state.report, &error)) {
         LOG_E("%s", error);
         free(error);
-        merge_free(&m);
+        merge_free(m);
         return false;
     }
     if (r->cfg->baseline != NULL) {
-        baseline_mark(&r->baseline, &m.findings);
+        baseline_mark(&r->baseline, &m->findings);
+    }
+    return true;
+}
+
+/* Reads DIR/report.json back: counts for the progress, and a line for every
+ * finding not shown before. */
+static bool campaign_readReport(struct campaign_run *r, bool announce, const char *prefix) {
+    struct merge m;
+    if (!campaign_loadReport(r, &m)) {
+        return false;
     }
     struct campaign_progress *p = &r->progress;
     p->findings = m.findings.count;
@@ -570,16 +580,9 @@ static int campaign_summary(struct campaign_run *r) {
         fprintf(out, "  and %zu failing item%s without a JSON report (judged by exit status)\n",
                 p->unreported, p->unreported == 1 ? "" : "s");
     }
-    struct merge m = {0};
-    char *error = NULL;
-    if (!merge_addPath(&m, r->state.report, &error)) {
-        LOG_E("%s", error);
-        free(error);
-        merge_free(&m);
+    struct merge m;
+    if (!campaign_loadReport(r, &m)) {
         return EXIT_INTERNAL;
-    }
-    if (cfg->baseline != NULL) {
-        baseline_mark(&r->baseline, &m.findings);
     }
     for (size_t i = 0; i < m.findings.count; i++) {
         const struct finding *f = &m.findings.items[i];
