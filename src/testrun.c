@@ -79,6 +79,7 @@ struct testrun_plan {
     long iterations;
     struct run_outputs outputs;         /* --json, --sarif, --baseline; owned */
     struct scenario_verdict **verdicts; /* this round's tests as report entries; owned */
+    char *rerun_args;                   /* the options that run a test again; owned */
     size_t nverdicts;
 };
 
@@ -405,7 +406,7 @@ static bool testrun_round(struct testrun_plan *p, const struct testrun_fileList 
         }
         testrun_reportFileDone(stdout, f);
         /* After every file, so a killed run still leaves its results. */
-        testrun_outputsAdd(f, &p->verdicts, &p->nverdicts);
+        testrun_outputsAdd(f, p->rerun_args, &p->verdicts, &p->nverdicts);
         if (!run_outputsWrite(&p->outputs, p->verdicts, p->nverdicts)) {
             return false;
         }
@@ -439,6 +440,8 @@ static int testrun_setUp(struct testrun_plan *p, const struct ftstress_config *c
     p->outputs.iterations = p->iterations;
     p->outputs.runs = 1;
     p->outputs.junit = false;
+    p->rerun_args = util_asprintf("-t %d -n %ld --seed %" PRIu64 " --noise %s", p->threads,
+                                  p->iterations, cfg->seed, config_noiseName(cfg->noise));
     p->harness = paths_inHome("scenarios/testharness.py");
     if (!util_isFile(p->harness)) {
         LOG_E("the test harness %s is missing (is FTSTRESS_HOME right?)", p->harness);
@@ -467,6 +470,7 @@ static void testrun_tearDown(struct testrun_plan *p) {
     testrun_freeVerdicts(p);
     run_outputsClose(&p->outputs);
     free(p->tsan_supp);
+    free(p->rerun_args);
     free(p->harness);
     free(p->keyword);
 }

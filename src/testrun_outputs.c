@@ -61,8 +61,24 @@ static void testrun_outputsDescribeFailure(struct scenario_verdict *v,
                                      : util_asprintf("%s:\n%s", first->who, first->text);
 }
 
+/* The command that runs t (or the file, for its own entry) again, appended
+ * to the detail of each finding of v: a test has no replay case. */
+static void testrun_outputsAddRerun(struct scenario_verdict *v, const struct testrun_file *f,
+                                    const struct testrun_test *t, const char *rerun_args) {
+    char *rerun = t == &f->entry
+                      ? util_asprintf("rerun: ftstress test '%s' %s", f->path, rerun_args)
+                      : util_asprintf("rerun: ftstress test '%s' -k '%s' %s", f->path, t->run.name,
+                                      rerun_args);
+    for (size_t i = 0; i < v->findings.count; i++) {
+        struct finding *fd = &v->findings.items[i];
+        util_appendf(&fd->detail, "%s%s", fd->detail && fd->detail[0] ? "\n\n" : "", rerun);
+    }
+    free(rerun);
+}
+
 static struct scenario_verdict *testrun_outputsEntry(const struct testrun_file *f,
-                                                     const struct testrun_test *t) {
+                                                     const struct testrun_test *t,
+                                                     const char *rerun_args) {
     struct scenario_verdict *v = calloc(1, sizeof(*v));
     if (v == NULL) {
         abort();
@@ -112,6 +128,7 @@ static struct scenario_verdict *testrun_outputsEntry(const struct testrun_file *
     }
     verdict_addOutcomeFindings(v);
     testrun_outputsDescribeFailure(v, t);
+    testrun_outputsAddRerun(v, f, t, rerun_args);
     return v;
 }
 
@@ -126,15 +143,15 @@ static void testrun_outputsAppend(struct scenario_verdict ***verdicts, size_t *n
     (*verdicts)[(*n)++] = v;
 }
 
-void testrun_outputsAdd(const struct testrun_file *f, struct scenario_verdict ***verdicts,
-                        size_t *n) {
+void testrun_outputsAdd(const struct testrun_file *f, const char *rerun_args,
+                        struct scenario_verdict ***verdicts, size_t *n) {
     /* The file itself only when something happened outside every test. */
     if (f->entry.verdict != TESTRUN_PASSED) {
-        testrun_outputsAppend(verdicts, n, testrun_outputsEntry(f, &f->entry));
+        testrun_outputsAppend(verdicts, n, testrun_outputsEntry(f, &f->entry, rerun_args));
     }
     for (size_t i = 0; i < f->ntests; i++) {
         if (f->tests[i].run.started) {
-            testrun_outputsAppend(verdicts, n, testrun_outputsEntry(f, &f->tests[i]));
+            testrun_outputsAppend(verdicts, n, testrun_outputsEntry(f, &f->tests[i], rerun_args));
         }
     }
 }

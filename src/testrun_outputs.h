@@ -18,8 +18,11 @@
 #include "verdict.h"
 
 /* Appends f's entries to *verdicts (*n of them, grown; each entry and the
- * array are the caller's to free with verdict_free and free). */
-void testrun_outputsAdd(const struct testrun_file *f, struct scenario_verdict ***verdicts,
-                        size_t *n);
+ * array are the caller's to free with verdict_free and free). Every finding's
+ * detail ends with the command that runs its test again: `ftstress test
+ * 'PATH' -k 'NAME' RERUN_ARGS` (rerun_args: the run's threads, iterations,
+ * seed and noise as options). */
+void testrun_outputsAdd(const struct testrun_file *f, const char *rerun_args,
+                        struct scenario_verdict ***verdicts, size_t *n);
 
 #endif

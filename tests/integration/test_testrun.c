@@ -256,6 +256,9 @@ static void test_json_report_and_baseline_cover_every_test(void **state) {
         strstr(doc, "\"signature\": \"outcome:test_fail.py::test_wrong_everywhere:failed\""));
     assert_non_null(strstr(doc, "\"title\": \"test test_fail.py::test_wrong_everywhere failed: "
                                 "AssertionError\""));
+    /* each finding says how to run its test again */
+    assert_non_null(strstr(doc, "rerun: ftstress test '" PYTESTS "/test_fail.py' -k "
+                                "'test_wrong_everywhere' -t 2 -n 1 --seed 1 --noise low"));
     const char *bad = strstr(doc, "\"name\": \"test_import_error.py\"");
     assert_non_null(bad);
     assert_non_null(strstr(bad, "\"verdict\": \"error\""));

@@ -209,7 +209,7 @@ static void test_each_test_is_a_report_entry_and_a_failure_its_finding(void **st
     make_file(&f);
     struct scenario_verdict **v = NULL;
     size_t n = 0;
-    testrun_outputsAdd(&f, &v, &n);
+    testrun_outputsAdd(&f, "-t 2 -n 3 --seed 1 --noise low", &v, &n);
     assert_int_equal(n, 4); /* the file itself passed: no entry of its own */
 
     assert_int_equal(v[0]->kind, VERDICT_TEST);
@@ -233,10 +233,15 @@ static void test_each_test_is_a_report_entry_and_a_failure_its_finding(void **st
                         "test tests/test_x.py::Case::test_bad failed: AssertionError: <&>");
     assert_true(strncmp(fd->detail, "iteration 1, thread 2 of 2 (native id 99):\nTraceback", 52) ==
                 0);
+    /* and how to run it again */
+    assert_non_null(strstr(fd->detail, "\n\nrerun: ftstress test '/src/test_x.py' -k "
+                                       "'Case::test_bad' -t 2 -n 3 --seed 1 --noise low"));
 
     /* the race's finding, counted as a ThreadSanitizer report */
     assert_string_equal(output_verdictName(v[2]), "fail");
-    assert_non_null(finding_find(&v[2]->findings, "data-race:racy.c:bump,racy.c:bump"));
+    const struct finding *race = finding_find(&v[2]->findings, "data-race:racy.c:bump,racy.c:bump");
+    assert_non_null(race);
+    assert_non_null(strstr(race->detail, "rerun: ftstress test '/src/test_x.py' -k 'test_racy' "));
     assert_int_equal(v[2]->tsan_reports, 1);
 
     /* run in one thread: the description says why */
@@ -263,7 +268,7 @@ static void test_a_file_that_did_not_import_is_an_error_entry(void **state) {
     testrun_judgeFile(&f);
     struct scenario_verdict **v = NULL;
     size_t n = 0;
-    testrun_outputsAdd(&f, &v, &n);
+    testrun_outputsAdd(&f, "-t 2 -n 3 --seed 1 --noise low", &v, &n);
     assert_int_equal(n, 1);
     assert_string_equal(v[0]->name, "tests/test_y.py");
     assert_string_equal(output_verdictName(v[0]), "error");
