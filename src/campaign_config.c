@@ -8,40 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmdline.h"
 #include "config.h"
+#include "optvalue.h"
 #include "util.h"
 
 #define CAMPAIGN_MAX_WORDS 64
 
-/* Which options an entry kind takes (bit per option). */
-enum {
-    OPT_RUNS = 1 << 0,
-    OPT_ITERATIONS = 1 << 1,
-    OPT_THREADS = 1 << 2,
-    OPT_NOISE = 1 << 3,
-    OPT_OPS = 1 << 4,
-    OPT_WEIGHT = 1 << 5,
-    OPT_TIME = 1 << 6,
-    OPT_TIMEOUT = 1 << 7,
-    OPT_KEYWORD = 1 << 8,
-    OPT_UNTIL_FAILURE = 1 << 9,
-};
-#define OPT_COMMON (OPT_THREADS | OPT_NOISE | OPT_WEIGHT | OPT_TIME | OPT_TIMEOUT)
-#define OPT_FOR_SCENARIO (OPT_COMMON | OPT_RUNS | OPT_ITERATIONS)
-#define OPT_FOR_TEST (OPT_COMMON | OPT_ITERATIONS | OPT_KEYWORD | OPT_UNTIL_FAILURE)
-#define OPT_FOR_FUZZ (OPT_COMMON | OPT_RUNS | OPT_OPS)
-#define OPT_ALL (OPT_FOR_SCENARIO | OPT_FOR_TEST | OPT_FOR_FUZZ)
-
-static const struct {
-    const char *name;
-    unsigned bit;
-} campaign_optionNames[] = {
-    {"runs", OPT_RUNS},       {"iterations", OPT_ITERATIONS},
-    {"threads", OPT_THREADS}, {"noise", OPT_NOISE},
-    {"ops", OPT_OPS},         {"weight", OPT_WEIGHT},
-    {"time", OPT_TIME},       {"timeout", OPT_TIMEOUT},
-    {"k", OPT_KEYWORD},       {"until-failure", OPT_UNTIL_FAILURE},
-};
+/* The command whose options an entry kind takes (options.def's ITEMS column). */
+static unsigned campaign_kindCommand(enum campaign_kind kind) {
+    return kind == CAMPAIGN_TEST ? C_TEST : kind == CAMPAIGN_FUZZ ? C_FUZZ : C_RUN;
+}
 
 const char *campaign_kindName(enum campaign_kind kind) {
     switch (kind) {
@@ -56,19 +33,10 @@ const char *campaign_kindName(enum campaign_kind kind) {
 }
 
 bool campaign_parseDuration(const char *text, double *out) {
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    double scale = 1;
-    if (end != text && (*end == 's' || *end == 'm' || *end == 'h') && end[1] == '\0') {
-        scale = *end == 'm' ? 60 : *end == 'h' ? 3600 : 1;
-        end++;
-    }
-    if (errno != 0 || end == text || *end != '\0' || !(v >= 0) || v > 1e9) {
-        return false;
-    }
-    *out = v * scale;
-    return true;
+    char *error = NULL;
+    bool ok = optvalue_seconds("duration", text, 0, 1e9, out, &error);
+    free(error);
+    return ok;
 }
 
 void campaign_optionsCopy(struct campaign_options *dst, const struct campaign_options *src) {
@@ -94,21 +62,22 @@ void campaign_optionsOverlay(struct campaign_options *base, const struct campaig
 
 /* Clears the options an entry of a kind does not take (they came from a
  * `defaults` line, which may name options of every kind). */
-static void campaign_optionsRestrict(struct campaign_options *o, unsigned allowed) {
-    if (!(allowed & OPT_RUNS)) {
+static void campaign_optionsRestrict(struct campaign_options *o, enum campaign_kind kind) {
+    unsigned command = campaign_kindCommand(kind);
+    if (!(cmdline_options[OPT_RUNS].items & command)) {
         o->runs = 0;
     }
-    if (!(allowed & OPT_ITERATIONS)) {
+    if (!(cmdline_options[OPT_ITERATIONS].items & command)) {
         o->iterations = 0;
     }
-    if (!(allowed & OPT_OPS)) {
+    if (!(cmdline_options[OPT_OPS].items & command)) {
         o->ops = 0;
     }
-    if (!(allowed & OPT_KEYWORD)) {
+    if (!(cmdline_options[OPT_KEYWORD].items & command)) {
         free(o->keyword);
         o->keyword = NULL;
     }
-    if (!(allowed & OPT_UNTIL_FAILURE)) {
+    if (!(cmdline_options[OPT_UNTIL_FAILURE].items & command)) {
         o->until_failure = false;
     }
 }
@@ -177,105 +146,94 @@ static bool campaign_split(struct campaign_parser *p, const char *line, char **w
     }
 }
 
-static bool campaign_parseCount(struct campaign_parser *p, const char *opt, const char *text,
-                                long max, long *out) {
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || v < 1 || v > max) {
-        return campaign_fail(p, "%s takes a whole number from 1 to %ld, not '%s'", opt, max, text);
+/* VALUE of the option spec (named name in the file) into o, in the grammar
+ * options.def gives it on the command line too. */
+static bool campaign_parseValue(struct campaign_parser *p, const struct opt_spec *spec,
+                                const char *name, const char *value, struct campaign_options *o) {
+    char *error = NULL;
+    long n = 0;
+    double secs = 0;
+    int choice = 0;
+    bool ok = spec->kind == OK_COUNT
+                  ? optvalue_count(name, value, (long)spec->lo, (long)spec->hi, &n, &error)
+              : spec->kind == OK_SECONDS
+                  ? optvalue_seconds(name, value, spec->lo, spec->hi, &secs, &error)
+              : spec->kind == OK_NOISE
+                  ? optvalue_choice(name, value, config_noiseNames, &choice, &error)
+                  : true;
+    if (!ok) {
+        campaign_fail(p, "%s", error);
+        free(error);
+        return false;
     }
-    *out = v;
+    switch (spec->id) {
+    case OPT_RUNS:
+        o->runs = (int)n;
+        break;
+    case OPT_ITERATIONS:
+        o->iterations = n;
+        break;
+    case OPT_THREADS:
+        o->threads = (int)n;
+        break;
+    case OPT_OPS:
+        o->ops = (int)n;
+        break;
+    case OPT_WEIGHT:
+        o->weight = (int)n;
+        break;
+    case OPT_NOISE:
+        o->noise = choice;
+        break;
+    case OPT_TIME:
+        o->time = secs;
+        break;
+    case OPT_TIMEOUT:
+        o->timeout = secs;
+        break;
+    case OPT_KEYWORD:
+        free(o->keyword);
+        o->keyword = util_dup(value);
+        break;
+    default:
+        return campaign_fail(p, "option '%s' cannot be set in a campaign file", name);
+    }
     return true;
 }
 
-/* Parses one NAME=VALUE word into o, checking it is one of allowed. */
-static bool campaign_parseOption(struct campaign_parser *p, const char *word, unsigned allowed,
-                                 const char *what, struct campaign_options *o) {
+/* Parses one NAME=VALUE word into o: NAME is an option of options.def that
+ * entries of kind take (its ITEMS column), VALUE in that option's grammar.
+ * all_kinds: a `defaults` line, which may name the options of any kind. */
+static bool campaign_parseOption(struct campaign_parser *p, const char *word, bool all_kinds,
+                                 enum campaign_kind kind, const char *what,
+                                 struct campaign_options *o) {
     const char *eq = strchr(word, '=');
-    size_t nlen = eq ? (size_t)(eq - word) : strlen(word);
+    char *name = eq ? util_strndup(word, (size_t)(eq - word)) : util_dup(word);
     const char *value = eq ? eq + 1 : NULL;
-    unsigned bit = 0;
-    for (size_t i = 0; i < sizeof(campaign_optionNames) / sizeof(campaign_optionNames[0]); i++) {
-        if (strlen(campaign_optionNames[i].name) == nlen &&
-            strncmp(campaign_optionNames[i].name, word, nlen) == 0) {
-            bit = campaign_optionNames[i].bit;
-        }
+    const struct opt_spec *spec = cmdline_findOption(name);
+    bool ok = false;
+    if (spec == NULL || spec->items == 0) {
+        campaign_fail(p, "unknown option '%s' (see ci/campaign.md)", name);
+    } else if (!all_kinds && !(spec->items & campaign_kindCommand(kind))) {
+        campaign_fail(p, "a %s entry takes no option '%s'", what, name);
+    } else if (spec->meta == NULL) {
+        ok = value == NULL || campaign_fail(p, "%s takes no value", name);
+        o->until_failure = o->until_failure || (ok && spec->id == OPT_UNTIL_FAILURE);
+    } else if (value == NULL || *value == '\0') {
+        campaign_fail(p, "option '%s' needs a value (NAME=VALUE)", name);
+    } else {
+        ok = campaign_parseValue(p, spec, name, value, o);
     }
-    if (bit == 0) {
-        return campaign_fail(p, "unknown option '%.*s' (see ci/campaign.md)", (int)nlen, word);
-    }
-    if (!(allowed & bit)) {
-        return campaign_fail(p, "a %s entry takes no option '%.*s'", what, (int)nlen, word);
-    }
-    if (bit == OPT_UNTIL_FAILURE) {
-        if (value != NULL) {
-            return campaign_fail(p, "until-failure takes no value");
-        }
-        o->until_failure = true;
-        return true;
-    }
-    if (value == NULL || *value == '\0') {
-        return campaign_fail(p, "option '%.*s' needs a value (NAME=VALUE)", (int)nlen, word);
-    }
-    long v;
-    switch (bit) {
-    case OPT_RUNS:
-        if (!campaign_parseCount(p, "runs", value, 1000000, &v)) {
-            return false;
-        }
-        o->runs = (int)v;
-        return true;
-    case OPT_ITERATIONS:
-        return campaign_parseCount(p, "iterations", value, 1000000000L, &o->iterations);
-    case OPT_THREADS:
-        if (!campaign_parseCount(p, "threads", value, 256, &v)) {
-            return false;
-        }
-        o->threads = (int)v;
-        return true;
-    case OPT_OPS:
-        if (!campaign_parseCount(p, "ops", value, 1000000, &v)) {
-            return false;
-        }
-        o->ops = (int)v;
-        return true;
-    case OPT_WEIGHT:
-        if (!campaign_parseCount(p, "weight", value, 1000000, &v)) {
-            return false;
-        }
-        o->weight = (int)v;
-        return true;
-    case OPT_NOISE:
-        for (int level = NOISE_OFF; level <= NOISE_HIGH; level++) {
-            if (strcmp(value, config_noiseName((enum noise_level)level)) == 0) {
-                o->noise = level;
-                return true;
-            }
-        }
-        return campaign_fail(p, "noise takes off, low or high, not '%s'", value);
-    case OPT_TIME:
-    case OPT_TIMEOUT: {
-        double d;
-        if (!campaign_parseDuration(value, &d) || d <= 0) {
-            return campaign_fail(p, "%s takes a duration (e.g. 90s, 30m, 2h), not '%s'",
-                                 bit == OPT_TIME ? "time" : "timeout", value);
-        }
-        *(bit == OPT_TIME ? &o->time : &o->timeout) = d;
-        return true;
-    }
-    case OPT_KEYWORD:
-        free(o->keyword);
-        o->keyword = strdup(value);
-        return true;
-    }
-    return false;
+    free(name);
+    return ok;
 }
 
+/* words[first..n) as options of an entry of kind (all_kinds: of a `defaults` line). */
 static bool campaign_parseOptions(struct campaign_parser *p, char **words, int first, int n,
-                                  unsigned allowed, const char *what, struct campaign_options *o) {
+                                  bool all_kinds, enum campaign_kind kind, const char *what,
+                                  struct campaign_options *o) {
     for (int i = first; i < n; i++) {
-        if (!campaign_parseOption(p, words[i], allowed, what, o)) {
+        if (!campaign_parseOption(p, words[i], all_kinds, kind, what, o)) {
             return false;
         }
     }
@@ -308,7 +266,6 @@ static void campaign_addEntry(struct campaign_parser *p, struct campaign_entry *
 static bool campaign_parseEntry(struct campaign_parser *p, char **words, int n) {
     const char *verb = words[0];
     struct campaign_entry e = {.line = p->line};
-    unsigned allowed;
     if (strcmp(verb, "scenarios") == 0) {
         if (n < 2 || strcmp(words[1], "builtin") != 0) {
             return campaign_fail(p, "'scenarios' takes the word builtin ('scenario PATH' names "
@@ -316,16 +273,12 @@ static bool campaign_parseEntry(struct campaign_parser *p, char **words, int n) 
         }
         e.kind = CAMPAIGN_SCENARIO;
         e.builtin = true;
-        allowed = OPT_FOR_SCENARIO;
     } else if (strcmp(verb, "scenario") == 0) {
         e.kind = CAMPAIGN_SCENARIO;
-        allowed = OPT_FOR_SCENARIO;
     } else if (strcmp(verb, "test") == 0) {
         e.kind = CAMPAIGN_TEST;
-        allowed = OPT_FOR_TEST;
     } else if (strcmp(verb, "fuzz") == 0) {
         e.kind = CAMPAIGN_FUZZ;
-        allowed = OPT_FOR_FUZZ;
     } else {
         return campaign_fail(p,
                              "unknown entry '%s' (seed, defaults, scenarios, scenario, test "
@@ -337,7 +290,7 @@ static bool campaign_parseEntry(struct campaign_parser *p, char **words, int n) 
                              e.kind == CAMPAIGN_FUZZ ? "target" : "path");
     }
     struct campaign_options own = {.noise = -1};
-    if (!campaign_parseOptions(p, words, 2, n, allowed, verb, &own)) {
+    if (!campaign_parseOptions(p, words, 2, n, false, e.kind, verb, &own)) {
         free(own.keyword);
         return false;
     }
@@ -368,7 +321,7 @@ static bool campaign_parseEntry(struct campaign_parser *p, char **words, int n) 
     }
     campaign_optionsCopy(&e.opt, &p->defaults);
     campaign_optionsOverlay(&e.opt, &own);
-    campaign_optionsRestrict(&e.opt, allowed);
+    campaign_optionsRestrict(&e.opt, e.kind);
     free(own.keyword);
     campaign_addEntry(p, &e);
     return true;
@@ -380,18 +333,16 @@ static bool campaign_parseLine(struct campaign_parser *p, char *line) {
     bool ok = campaign_split(p, line, words, &n);
     if (ok && n > 0) {
         if (strcmp(words[0], "seed") == 0) {
-            char *end;
-            errno = 0;
-            unsigned long long s = n == 2 ? strtoull(words[1], &end, 10) : 0;
-            if (n != 2 || errno != 0 || end == words[1] || *end != '\0' || words[1][0] == '-') {
+            char *error = NULL;
+            if (n != 2 || !optvalue_seed("seed", words[1], &p->c->seed, &error)) {
                 ok = campaign_fail(p, "'seed' takes one non-negative whole number");
             } else {
-                p->c->seed = (uint64_t)s;
                 p->c->seed_given = true;
             }
+            free(error);
         } else if (strcmp(words[0], "defaults") == 0) {
             struct campaign_options over = {.noise = -1};
-            ok = campaign_parseOptions(p, words, 1, n, OPT_ALL, "defaults", &over);
+            ok = campaign_parseOptions(p, words, 1, n, true, CAMPAIGN_SCENARIO, "defaults", &over);
             if (ok) {
                 campaign_optionsOverlay(&p->defaults, &over);
             }

@@ -20,6 +20,8 @@ void config_setDefaults(struct ftstress_config *cfg) {
     cfg->corpus_dir = "ftstress-corpus";
 }
 
+const char *const config_noiseNames[] = {"off", "low", "high", NULL};
+
 const char *config_noiseName(enum noise_level level) {
     switch (level) {
     case NOISE_OFF:

@@ -18,6 +18,21 @@ enum ftstress_command {
     CMD_CAMPAIGN,  /* a budgeted, resumable, shardable nightly job (campaign.h) */
 };
 
+/* One bit per command, for the sets of commands an option applies to (options.def). */
+#define C_BIT(cmd) (1u << (cmd))
+#define C_RUN C_BIT(CMD_RUN)
+#define C_REPLAY C_BIT(CMD_REPLAY)
+#define C_RUNTIME_INFO C_BIT(CMD_RUNTIME_INFO)
+#define C_RUNTIME_BUILD C_BIT(CMD_RUNTIME_BUILD)
+#define C_SCENARIOS C_BIT(CMD_SCENARIOS)
+#define C_TEST C_BIT(CMD_TEST)
+#define C_FUZZ C_BIT(CMD_FUZZ)
+#define C_MERGE C_BIT(CMD_MERGE)
+#define C_CAMPAIGN C_BIT(CMD_CAMPAIGN)
+#define C_ALL                                                                                      \
+    (C_RUN | C_REPLAY | C_RUNTIME_INFO | C_RUNTIME_BUILD | C_SCENARIOS | C_TEST | C_FUZZ |         \
+     C_MERGE | C_CAMPAIGN)
+
 enum noise_level { NOISE_OFF, NOISE_LOW, NOISE_HIGH };
 
 struct ftstress_config {
@@ -62,6 +77,9 @@ struct ftstress_config {
 
 /* Fills cfg with the defaults documented in --help. */
 void config_setDefaults(struct ftstress_config *cfg);
+
+/* The noise levels' names in enum order, NULL-terminated. */
+extern const char *const config_noiseNames[];
 
 /* "off", "low" or "high". */
 const char *config_noiseName(enum noise_level level);

@@ -5,6 +5,7 @@
 #define FTSTRESS_TESTS_CLI_HELPERS_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +37,8 @@ static inline int cli_capture(const char *cmd, char **out) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-/* Runs `ftstress [--corpus CORPUS] ARGS`, ARGS formatted from fmt, stderr
- * merged into stdout; returns its exit status and its output in *out (caller
+/* Runs `ftstress [--corpus CORPUS] ARGS` (--corpus for the commands that take it), ARGS formatted
+ * from fmt, stderr merged into stdout; returns its exit status and its output in *out (caller
  * frees). corpus may be NULL: the command's default. */
 static inline int cli_ftstress(char **out, const char *corpus, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -47,8 +48,15 @@ static inline int cli_ftstress(char **out, const char *corpus, const char *fmt, 
     va_start(ap, fmt);
     vsnprintf(args, sizeof(args), fmt, ap);
     va_end(ap);
-    char *cmd = corpus ? util_asprintf("%s --corpus %s %s 2>&1", FTSTRESS_BIN, corpus, args)
-                       : util_asprintf("%s %s 2>&1", FTSTRESS_BIN, args);
+    /* Only the commands that save cases take --corpus (an option a command does
+     * not take is a usage error). */
+    static const char *const savers[] = {"run ", "replay ", "test ", "fuzz ", "campaign "};
+    bool saves = false;
+    for (size_t i = 0; corpus != NULL && i < sizeof(savers) / sizeof(savers[0]); i++) {
+        saves = saves || strncmp(args, savers[i], strlen(savers[i])) == 0;
+    }
+    char *cmd = saves ? util_asprintf("%s --corpus %s %s 2>&1", FTSTRESS_BIN, corpus, args)
+                      : util_asprintf("%s %s 2>&1", FTSTRESS_BIN, args);
     int status = cli_capture(cmd, out);
     free(cmd);
     return status;
