@@ -7,15 +7,8 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "exitcode.h"
 #include "optvalue.h"
-
-/* Exit codes CI can act on. */
-enum ftstress_exit {
-    EXIT_CLEAN = 0,    /* ran, nothing found */
-    EXIT_FINDINGS = 1, /* ran, found races, lost updates, crashes or hangs */
-    EXIT_USAGE = 2,    /* bad command line or bad input file */
-    EXIT_INTERNAL = 3, /* ftstress itself failed (runtime missing, I/O error) */
-};
 
 /* The options' ids, in options.def order. */
 enum opt_id {

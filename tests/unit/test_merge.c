@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "baseline.h"
-#include "cmdline.h"
+#include "exitcode.h"
 #include "history.h"
 #include "json_reader.h"
 #include "merge.h"

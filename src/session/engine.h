@@ -1,8 +1,9 @@
-/* engine.h - one run: one fresh interpreter process executing one scenario with
- * one seed, under the shims and (on a tsan runtime) ThreadSanitizer.
+/* engine.h - one run: one fresh interpreter process executing one harness
+ * program (a scenario, a test file, a fuzz target: the engine knows none of
+ * them) with one seed, under the shims and (on a tsan runtime) ThreadSanitizer.
  *
  * Each run gets its own directory holding what it wrote:
- *   results        the harness results file (scenarios/README.md)
+ *   results        the harness results file (its format is the harness's own)
  *   stdout, stderr the interpreter's output (faulthandler stacks land in stderr)
  *   tsan.PID       ThreadSanitizer's log (log_path), one per process
  *   shim-stats.PID the shims' event counters (key=value), one per process
@@ -19,7 +20,6 @@
 
 #include "config.h"
 #include "finding.h"
-#include "results.h"
 #include "run_findings.h"
 #include "runtime.h"
 #include "shimstats.h"
@@ -29,13 +29,12 @@ struct run_record {
     uint64_t seed;
     char *dir; /* the run's directory; owned */
     struct spawn_result proc;
-    struct results results;         /* owned */
     bool crashed;                   /* died (a signal) or stopped before finishing */
     char *crash_reason;             /* e.g. "Segmentation fault"; owned or NULL */
     bool hung;                      /* the watchdog ended it */
     bool runtime_hang;              /* it hung, but every thread was stuck inside the TSan runtime
                                        itself, not in the code under test: not a finding */
-    bool scenario_error;            /* the harness refused the scenario */
+    bool scenario_error;            /* the harness refused its input (exit status 3) */
     struct finding_set findings;    /* TSan reports, the crash or the hang; owned */
     struct run_findings_stats tsan; /* what parsing its TSan logs counted */
     struct shimstats shim;          /* the shims' counters of every process of the run; owned */
@@ -52,7 +51,8 @@ uint64_t engine_runSeed(uint64_t base, const char *scenario, int index);
 
 /* One interpreter process to run under the shims and TSan. */
 struct engine_program {
-    const struct ftstress_config *cfg; /* noise, timeout */
+    enum noise_level noise; /* the shims' schedule noise */
+    double timeout;         /* seconds without progress before it is a hang */
     const struct runtime *rt;
     const char *tsan_supp_path; /* the joined TSan suppressions file */
     struct suppress_set *supp;  /* ftstress's own filtering and counting */
@@ -70,21 +70,16 @@ struct engine_program {
  * that verdict. Returns false only when no process could be started. */
 bool engine_runProgram(const struct engine_program *prog, struct run_record *rec);
 
+/* The first "Fatal Python error: ..." of dir's stderr, else the signal's name,
+ * else "the interpreter stopped before the harness finished". Caller frees. */
+char *engine_crashReason(const char *dir, int signal);
+
 /* Adds rec's crash or hang (if any) to its findings, attributed to label. */
 void engine_settle(struct run_record *rec, const char *label);
 
 /* The TSAN_OPTIONS=... environment entry of a run writing its log under dir
  * and reading the joined suppressions supp. Caller frees. */
 char *engine_tsanOptions(const char *supp, const char *dir);
-
-/* Runs scenario once with seed, its files under dir (created), TSan reading
- * the suppressions file tsan_supp_path, and supp filtering and counting
- * (suppress.h). Returns false only when ftstress
- * itself failed (no process could be started); a crash, a hang or a bad
- * scenario is recorded in rec. */
-bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
-                    const char *tsan_supp_path, struct suppress_set *supp, const char *scenario,
-                    uint64_t seed, const char *dir, struct run_record *rec);
 
 /* Frees what rec owns. */
 void engine_recordFree(struct run_record *rec);

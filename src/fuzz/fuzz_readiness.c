@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmdline.h"
+#include "exitcode.h"
 #include "fuzz_case.h"
 #include "fuzz_outputs.h"
 #include "fuzz_report.h"

@@ -1,12 +1,14 @@
 /* main.c - ftstress: find thread-safety bugs on free-threaded CPython.
- * The flow of a run, file by file: cmdline -> runner (plan) -> engine (spawn)
- * -> results/verdict (collect, classify) -> report_text / corpus (report, save). */
+ * Dispatches the command cmdline parsed to its folder (run/, test/, fuzz/,
+ * report/ for merge, campaign/, exec/ for the runtime); ARCHITECTURE.md
+ * follows one run through the layers. */
 #include <stdio.h>
 
 #include "campaign.h"
 #include "cmdline.h"
 #include "config.h"
 #include "fuzz.h"
+#include "fuzz_case.h"
 #include "log.h"
 #include "merge.h"
 #include "paths.h"
@@ -37,7 +39,9 @@ int main(int argc, char **argv) {
     case CMD_RUN:
         return runner_run(&cfg);
     case CMD_REPLAY:
-        return runner_replay(&cfg);
+        /* A case file says which command saved it. */
+        return fuzz_caseIsFuzz(cfg.paths[0]) ? fuzz_replayCase(&cfg, cfg.paths[0])
+                                             : runner_replay(&cfg);
     case CMD_SCENARIOS:
         return main_listScenarios();
     case CMD_TEST:

@@ -307,9 +307,9 @@ bool fuzz_execRun(const struct fuzz_env *env, const struct fuzz_request *req,
     /* The watchdog counts from the results file's last change: the harness
      * writes a line per iteration, so a long time slice is not a hang and a
      * stuck iteration is one after req->timeout seconds. */
-    struct ftstress_config cfg = *env->cfg;
-    cfg.timeout = req->timeout > 0 ? req->timeout : env->cfg->timeout;
-    struct engine_program prog = {.cfg = &cfg,
+    double timeout = req->timeout > 0 ? req->timeout : env->cfg->timeout;
+    struct engine_program prog = {.noise = env->cfg->noise,
+                                  .timeout = timeout,
                                   .rt = env->rt,
                                   .tsan_supp_path = env->tsan_supp_path,
                                   .supp = env->supp,
@@ -343,7 +343,7 @@ bool fuzz_execRun(const struct fuzz_env *env, const struct fuzz_request *req,
              * says more about the machine's load than about the target. */
             LOG_W("%s: the harness had not begun fuzzing when its %.0f s ran out (a busy "
                   "machine?); not counted as a hang",
-                  req->label, cfg.timeout);
+                  req->label, timeout);
             rec->hung = false;
         } else if (run->target_error) {
             rec->crashed = false;

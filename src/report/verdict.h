@@ -1,11 +1,12 @@
-/* verdict.h - what one scenario's runs add up to, and whether it is a finding. */
+/* verdict.h - a report entry: what one scenario's runs (or a test's iterations, or a
+ * fuzz target's processes) add up to, and whether it is a finding. */
 #ifndef FTSTRESS_VERDICT_H
 #define FTSTRESS_VERDICT_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "engine.h"
+#include "finding.h"
 #include "results.h"
 #include "shimstats.h"
 
@@ -46,13 +47,6 @@ struct scenario_verdict {
     int nfirst_failures;
     double seconds;
 };
-
-/* What made rec fail, as a short phrase ("lost updates", "crash (signal 11)",
- * "hang", "2 data race reports"), or NULL when it did not. Caller frees. */
-char *verdict_ofRun(const struct run_record *rec);
-
-/* Adds one run to v (v zeroed before the first). */
-void verdict_addRun(struct scenario_verdict *v, const struct run_record *rec);
 
 /* Adds a finding per failing outcome seen (interesting, forbidden, unexpected)
  * to v->findings, once all runs are in: signature "outcome:SCENARIO:RESULT",

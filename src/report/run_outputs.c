@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmdline.h"
+#include "exitcode.h"
 #include "log.h"
 #include "manifest.h"
 #include "output_json.h"

@@ -8,16 +8,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmdline.h"
 #include "corpus.h"
 #include "engine.h"
-#include "fuzz.h"
-#include "fuzz_case.h"
+#include "exitcode.h"
 #include "log.h"
 #include "report_text.h"
 #include "run_outputs.h"
 #include "runtime.h"
 #include "scenario.h"
+#include "scenario_run.h"
 #include "spawn.h"
 #include "suppress.h"
 #include "util.h"
@@ -52,39 +51,39 @@ static bool runner_scenario(const struct ftstress_config *cfg, const struct runt
         uint64_t seed =
             cfg->runs == 1 && cfg->seed_given ? cfg->seed : engine_runSeed(cfg->seed, v->name, i);
         char *dir = util_asprintf("%s/%s/run-%03d-%" PRIu64, work, v->name, i, seed);
-        struct run_record rec;
-        if (!engine_runOnce(cfg, rt, tsan_supp_path, supp, path, seed, dir, &rec)) {
+        struct scenario_run run;
+        if (!scenario_runOnce(cfg, rt, tsan_supp_path, supp, path, seed, dir, &run)) {
             free(dir);
-            engine_recordFree(&rec);
+            scenario_runFree(&run);
             return false;
         }
-        if (rec.runtime_hang) {
+        if (run.rec.runtime_hang) {
             /* The instrument deadlocked, not the scenario: once more, same seed. */
             LOG_W("%s run %d: the TSan runtime deadlocked internally; running it again", v->name,
                   i);
             v->runtime_hangs++;
-            engine_recordFree(&rec);
+            scenario_runFree(&run);
             char *again = util_asprintf("%s-again", dir);
-            bool started = engine_runOnce(cfg, rt, tsan_supp_path, supp, path, seed, again, &rec);
+            bool started = scenario_runOnce(cfg, rt, tsan_supp_path, supp, path, seed, again, &run);
             free(again);
             if (!started) {
                 free(dir);
-                engine_recordFree(&rec);
+                scenario_runFree(&run);
                 return false;
             }
         }
         free(dir);
-        verdict_addRun(v, &rec);
-        char *why = verdict_ofRun(&rec);
+        scenario_runAddTo(v, &run);
+        char *why = scenario_runFailure(&run);
         if (why != NULL) {
             LOG_D("%s run %d seed %" PRIu64 ": %s", v->name, i, seed, why);
             if (v->case_path == NULL) {
-                v->case_path = corpus_save(cfg, rt, path, &rec, why);
+                v->case_path = corpus_save(cfg, rt, path, &run.rec, why);
             }
         }
         free(why);
-        bool bad_input = rec.scenario_error;
-        engine_recordFree(&rec);
+        bool bad_input = run.rec.scenario_error;
+        scenario_runFree(&run);
         if (bad_input) {
             break; /* the same file fails the same way on every run */
         }
@@ -212,9 +211,6 @@ int runner_run(struct ftstress_config *cfg) {
 }
 
 int runner_replay(struct ftstress_config *cfg) {
-    if (fuzz_caseIsFuzz(cfg->paths[0])) {
-        return fuzz_replayCase(cfg, cfg->paths[0]);
-    }
     runner_installSignals();
     struct corpus_case c;
     if (!corpus_load(cfg->paths[0], &c)) {

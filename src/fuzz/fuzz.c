@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cmdline.h"
+#include "exitcode.h"
 #include "fuzz_campaign.h"
 #include "fuzz_case.h"
 #include "fuzz_exec.h"

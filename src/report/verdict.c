@@ -1,66 +1,10 @@
-/* verdict.c - adding runs up into a scenario verdict; see verdict.h. */
+/* verdict.c - a report entry: outcome findings, median time to failure; see verdict.h. */
 #include "verdict.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
-
-char *verdict_ofRun(const struct run_record *rec) {
-    if (rec->hung) {
-        return util_asprintf("hang (no progress within the timeout)");
-    }
-    if (rec->crashed) {
-        return util_asprintf("crash: %s", rec->crash_reason ? rec->crash_reason : "?");
-    }
-    if (rec->scenario_error) {
-        return NULL; /* bad input, reported as an error, not a finding */
-    }
-    const struct outcome *worst = results_worstOutcome(&rec->results);
-    if (worst != NULL) {
-        return util_asprintf("%s outcome '%s'", results_className(worst->cls), worst->result);
-    }
-    if (rec->tsan.tsan_reports > 0) {
-        return util_asprintf("%d ThreadSanitizer report%s", rec->tsan.tsan_reports,
-                             rec->tsan.tsan_reports == 1 ? "" : "s");
-    }
-    if (rec->proc.exit_code != 0) {
-        return util_asprintf("interpreter exited with status %d", rec->proc.exit_code);
-    }
-    return NULL;
-}
-
-void verdict_addRun(struct scenario_verdict *v, const struct run_record *rec) {
-    v->runs++;
-    v->seconds += rec->proc.seconds;
-    results_merge(&v->merged, &rec->results);
-    if (rec->results.error != NULL && v->error == NULL) {
-        v->error = strdup(rec->results.error);
-    }
-    v->scenario_errors += rec->scenario_error;
-    v->crashes += rec->crashed;
-    v->hangs += rec->hung;
-    v->tsan_reports += rec->tsan.tsan_reports;
-    v->failed_restores += rec->tsan.failed_restores;
-    v->tsan_runs += rec->tsan.tsan_reports > 0;
-    finding_merge(&v->findings, &rec->findings);
-    shimstats_merge(&v->shim, &rec->shim);
-    char *why = verdict_ofRun(rec);
-    if (why != NULL) {
-        v->failing_runs++;
-        finding_seedsAdd(v->failing_seeds, &v->nfailing_seeds, VERDICT_MAX_SEEDS, rec->seed);
-    }
-    free(why);
-    if (rec->results.has_first_failure) {
-        double *grown =
-            realloc(v->first_failures, (size_t)(v->nfirst_failures + 1) * sizeof(double));
-        if (grown == NULL) {
-            abort();
-        }
-        v->first_failures = grown;
-        v->first_failures[v->nfirst_failures++] = rec->results.first_failure_seconds;
-    }
-}
 
 void verdict_addOutcomeFindings(struct scenario_verdict *v) {
     const struct results *r = &v->merged;

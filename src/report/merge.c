@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "baseline.h"
-#include "cmdline.h"
+#include "exitcode.h"
 #include "history.h"
 #include "json_reader.h"
 #include "log.h"

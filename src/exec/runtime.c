@@ -7,7 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cmdline.h"
+#include "exitcode.h"
 #include "log.h"
 #include "paths.h"
 #include "util.h"

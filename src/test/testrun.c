@@ -24,8 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmdline.h"
 #include "engine.h"
+#include "exitcode.h"
 #include "log.h"
 #include "paths.h"
 #include "run_findings.h"
@@ -67,7 +67,7 @@ static void testrun_installSignals(void) {
 /* What every file's run shares. */
 struct testrun_plan {
     const struct ftstress_config *cfg;
-    struct ftstress_config engine_cfg; /* cfg with the backstop timeout */
+    double engine_timeout; /* the backstop: a whole file's process without progress */
     const struct runtime *rt;
     struct suppress_set supp; /* the real rules, counted once */
     struct suppress_set none; /* for the engine's own findings pass, which is not used */
@@ -260,7 +260,8 @@ static bool testrun_process(struct testrun_plan *p, struct testrun_file *f, cons
     args[argc] = NULL;
     /* The harness writes a results line as each test starts and ends: the
      * engine's watchdog counts from the last one. */
-    struct engine_program prog = {.cfg = &p->engine_cfg,
+    struct engine_program prog = {.noise = p->cfg->noise,
+                                  .timeout = p->engine_timeout,
                                   .rt = p->rt,
                                   .tsan_supp_path = p->tsan_supp,
                                   .supp = &p->none,
@@ -432,8 +433,7 @@ static int testrun_setUp(struct testrun_plan *p, const struct ftstress_config *c
      * counting from the harness's last results line: it catches an
      * interpreter too wedged for faulthandler (the TSan runtime deadlocked,
      * say), and takes every thread's C stack. */
-    p->engine_cfg = *cfg;
-    p->engine_cfg.timeout = cfg->timeout * 1.25 + 10;
+    p->engine_timeout = cfg->timeout * 1.25 + 10;
     p->threads = cfg->threads;
     p->iterations = cfg->iterations_given ? cfg->iterations : TESTRUN_DEFAULT_ITERATIONS;
     /* The reports name what a test ran with; the JUnit report is test's own. */

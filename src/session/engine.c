@@ -1,4 +1,5 @@
-/* engine.c - spawn one harness run and collect what it left; see engine.h. */
+/* engine.c - spawn one interpreter process under the shims and collect what it left; see
+ * engine.h. */
 #include "engine.h"
 
 #include <inttypes.h>
@@ -10,7 +11,6 @@
 #include "hang.h"
 #include "log.h"
 #include "paths.h"
-#include "scenario.h"
 #include "util.h"
 
 /* TSan's history of memory accesses per thread, in units of 32K events
@@ -44,8 +44,7 @@ char *engine_tsanOptions(const char *supp, const char *dir) {
         ENGINE_TSAN_HISTORY_SIZE, dir, supp);
 }
 
-/* The first "Fatal Python error: ..." of the run's stderr, naming the signal. */
-static char *engine_crashReason(const char *dir, int signal) {
+char *engine_crashReason(const char *dir, int signal) {
     char *path = util_asprintf("%s/stderr", dir);
     char *err = util_readFile(path, NULL);
     free(path);
@@ -93,7 +92,6 @@ static bool engine_isSanitizerHang(const char *dir) {
 }
 
 bool engine_runProgram(const struct engine_program *prog, struct run_record *rec) {
-    const struct ftstress_config *cfg = prog->cfg;
     const struct runtime *rt = prog->rt;
     const char *dir = prog->dir;
     memset(rec, 0, sizeof(*rec));
@@ -118,7 +116,7 @@ bool engine_runProgram(const struct engine_program *prog, struct run_record *rec
         LOG_W("shim library %s not found: running without schedule noise", shim);
     }
     char *env_seed = util_asprintf("FTSTRESS_SEED=%" PRIu64, prog->seed);
-    char *env_noise = util_asprintf("FTSTRESS_NOISE=%s", config_noiseName(cfg->noise));
+    char *env_noise = util_asprintf("FTSTRESS_NOISE=%s", config_noiseName(prog->noise));
     /* %p: the shims write one file per process, subprocesses included. */
     char *env_stats = util_asprintf("FTSTRESS_SHIM_STATS=%s/shim-stats.%%p", dir);
     char *env_anom = util_asprintf("FTSTRESS_SHIM_ANOMALIES=%s/shim-anomalies", dir);
@@ -145,7 +143,7 @@ bool engine_runProgram(const struct engine_program *prog, struct run_record *rec
                                 .env = env,
                                 .stdout_path = out,
                                 .stderr_path = err,
-                                .timeout = cfg->timeout,
+                                .timeout = prog->timeout,
                                 .progress_path = prog->progress_path,
                                 .on_crash_stop = hang_dumpStacks,
                                 .on_crash_stop_arg = crash_path,
@@ -197,59 +195,8 @@ void engine_settle(struct run_record *rec, const char *label) {
     }
 }
 
-bool engine_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
-                    const char *tsan_supp_path, struct suppress_set *supp, const char *scenario,
-                    uint64_t seed, const char *dir, struct run_record *rec) {
-    char *harness = paths_inHome("scenarios/harness.py");
-    char *results = util_asprintf("%s/results", dir);
-    char *seed_arg = util_asprintf("%" PRIu64, seed);
-    char *threads_arg = util_asprintf("%d", cfg->threads);
-    char *iter_arg = util_asprintf("%ld", cfg->iterations);
-    char *stride_arg = util_asprintf("%d", cfg->stride);
-    char *budget_arg = util_asprintf("%g", cfg->time_budget);
-    const char *args[] = {harness,     "--scenario",    scenario,   "--results",
-                          results,     "--seed",        seed_arg,   "--threads",
-                          threads_arg, "--iterations",  iter_arg,   "--stride",
-                          stride_arg,  "--time-budget", budget_arg, NULL};
-    char *name = scenario_name(scenario);
-    struct engine_program prog = {.cfg = cfg,
-                                  .rt = rt,
-                                  .tsan_supp_path = tsan_supp_path,
-                                  .supp = supp,
-                                  .args = args,
-                                  .label = name,
-                                  .seed = seed,
-                                  .dir = dir,
-                                  .progress_path = results};
-    bool ok = engine_runProgram(&prog, rec);
-    if (ok) {
-        results_load(results, &rec->results);
-        rec->scenario_error = rec->results.error != NULL;
-        /* A harness that ended without its final snapshot was ended by the code
-         * under test, whatever its exit status (os._exit, for one). */
-        if (!rec->hung && !rec->scenario_error && !rec->crashed && !rec->results.final) {
-            rec->crashed = true;
-            rec->crash_reason = engine_crashReason(dir, rec->proc.signal);
-        }
-        if (rec->scenario_error) {
-            rec->crashed = false;
-        }
-        engine_settle(rec, name);
-    }
-    free(name);
-    free(harness);
-    free(results);
-    free(seed_arg);
-    free(threads_arg);
-    free(iter_arg);
-    free(stride_arg);
-    free(budget_arg);
-    return ok;
-}
-
 void engine_recordFree(struct run_record *rec) {
     free(rec->dir);
-    results_free(&rec->results);
     finding_setFree(&rec->findings);
     shimstats_free(&rec->shim);
     free(rec->crash_reason);

@@ -23,7 +23,7 @@
 #include "campaign_plan.h"
 #include "campaign_progress.h"
 #include "campaign_state.h"
-#include "cmdline.h"
+#include "exitcode.h"
 #include "log.h"
 #include "manifest.h"
 #include "merge.h"
