@@ -29,24 +29,8 @@
 #include "merge.h"
 #include "output_json.h"
 #include "runtime.h"
+#include "stop.h"
 #include "util.h"
-
-static volatile sig_atomic_t campaign_stopRequested;
-
-static volatile sig_atomic_t campaign_stopSignal;
-
-static void campaign_onSignal(int sig) {
-    campaign_stopRequested = 1;
-    campaign_stopSignal = sig;
-}
-
-static void campaign_installSignals(void) {
-    struct sigaction sa = {0};
-    sa.sa_handler = campaign_onSignal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
 
 /* Everything one campaign holds from start to end. */
 struct campaign_run {
@@ -241,29 +225,13 @@ static bool campaign_merge(struct campaign_run *r, bool final) {
 /* ---- the progress file ------------------------------------------------------------------ */
 
 static void campaign_writeProgress(struct campaign_run *r, const char *state) {
-    size_t cap = 256, len = 0;
-    char *extra = malloc(cap);
-    if (extra == NULL) {
-        abort();
-    }
-    extra[0] = '\0';
+    char *extra = util_dup("");
     for (size_t i = 0; i < r->plan.count; i++) {
         const char *st = !r->pending[i] ? campaign_statusName(r->status[i])
                          : r->failed[i] ? "failed"
                          : r->progress.current == r->plan.items[i].key ? "running"
                                                                        : "pending";
-        char *line = util_asprintf("item.%zu=%s %s\n", i, r->plan.items[i].key, st);
-        size_t n = strlen(line);
-        if (len + n + 1 > cap) {
-            cap = (len + n + 1) * 2;
-            extra = realloc(extra, cap);
-            if (extra == NULL) {
-                abort();
-            }
-        }
-        memcpy(extra + len, line, n + 1);
-        len += n;
-        free(line);
+        util_appendf(&extra, "item.%zu=%s %s\n", i, r->plan.items[i].key, st);
     }
     char *head =
         util_asprintf("config=%s\nshard=%d/%d\nseed=%" PRIu64 "\nbudget=%.0f\n%s", r->conf.path,
@@ -374,7 +342,7 @@ static enum campaign_itemEnd campaign_runItem(struct campaign_run *r, size_t i, 
     struct campaign_child child = {.argv = argv,
                                    .log = log,
                                    .deadline = r->stop_at,
-                                   .stop = &campaign_stopRequested,
+                                   .stop = &stop_requested,
                                    .tick = campaign_tick,
                                    .tick_arg = p};
     struct campaign_childResult res = campaign_execRun(&child);
@@ -387,7 +355,7 @@ static enum campaign_itemEnd campaign_runItem(struct campaign_run *r, size_t i, 
                               "[%zu/%zu] stopped %s after %s (%s): it is run again when the "
                               "campaign is started again on %s",
                               p->done + 1, p->total, it->key, campaign_duration(res.seconds, took),
-                              campaign_stopRequested ? "interrupted" : "out of time", r->state.dir);
+                              stop_requested ? "interrupted" : "out of time", r->state.dir);
         end = ITEM_STOPPED;
     } else if (status == CAMPAIGN_FAILED) {
         r->failed[i] = true;
@@ -570,9 +538,9 @@ static int campaign_summary(struct campaign_run *r) {
     fprintf(out,
             "\ncampaign %s: %zu/%zu items done%s in %s of %s; %zu finding%s (%zu new, "
             "%zu known)\n",
-            r->out_of_time           ? "out of time"
-            : campaign_stopRequested ? "interrupted"
-                                     : "finished",
+            r->out_of_time   ? "out of time"
+            : stop_requested ? "interrupted"
+                             : "finished",
             p->done, p->total, resumed, campaign_duration(util_now() - p->start, took),
             campaign_duration(r->budget, budget), p->findings, p->findings == 1 ? "" : "s",
             p->new_findings, p->known_findings);
@@ -657,7 +625,7 @@ static int campaign_summary(struct campaign_run *r) {
 
 static void campaign_loop(struct campaign_run *r) {
     struct campaign_progress *p = &r->progress;
-    for (size_t i = 0; i < r->plan.count && !campaign_stopRequested; i++) {
+    for (size_t i = 0; i < r->plan.count && !stop_requested; i++) {
         if (!r->pending[i]) {
             continue;
         }
@@ -672,7 +640,7 @@ static void campaign_loop(struct campaign_run *r) {
         }
         enum campaign_itemEnd end = campaign_runItem(r, i, share);
         if (end == ITEM_STOPPED) {
-            r->out_of_time = !campaign_stopRequested;
+            r->out_of_time = !stop_requested;
             break;
         }
         if (end == ITEM_DONE && !campaign_merge(r, false)) {
@@ -691,7 +659,7 @@ int campaign_main(struct ftstress_config *cfg) {
         campaign_tearDown(&r);
         return status;
     }
-    campaign_installSignals();
+    stop_install();
     campaign_execInit();
     r.deadline = start + r.budget;
     /* The final merge and summary get a small reserve at the end. */
@@ -719,17 +687,14 @@ int campaign_main(struct ftstress_config *cfg) {
         r.internal_error = true;
     }
     campaign_progressEnd(&r.progress);
-    campaign_writeProgress(&r, r.internal_error         ? "failed"
-                               : campaign_stopRequested ? "interrupted"
-                               : r.out_of_time          ? "out-of-time"
-                                                        : "finished");
+    campaign_writeProgress(&r, r.internal_error ? "failed"
+                               : stop_requested ? "interrupted"
+                               : r.out_of_time  ? "out-of-time"
+                                                : "finished");
     status = campaign_summary(&r);
     campaign_tearDown(&r);
-    if (campaign_stopSignal != 0) {
-        /* Everything is written; end by the signal, so a scheduler sees the
-         * campaign did not finish (and, say, Kubernetes reruns the shard). */
-        signal(campaign_stopSignal, SIG_DFL);
-        raise(campaign_stopSignal);
-    }
+    /* Everything is written; end by the signal, so a scheduler sees the
+     * campaign did not finish (and, say, Kubernetes reruns the shard). */
+    stop_reraise();
     return status;
 }

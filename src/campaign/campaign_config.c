@@ -255,11 +255,7 @@ static char *campaign_resolve(const struct campaign_parser *p, const char *path)
 
 static void campaign_addEntry(struct campaign_parser *p, struct campaign_entry *e) {
     struct campaign_config *c = p->c;
-    struct campaign_entry *grown = realloc(c->entries, (c->count + 1) * sizeof(*grown));
-    if (grown == NULL) {
-        abort();
-    }
-    c->entries = grown;
+    c->entries = util_grow(c->entries, c->count, sizeof(*c->entries));
     c->entries[c->count++] = *e;
 }
 

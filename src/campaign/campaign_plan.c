@@ -11,14 +11,6 @@
 #include "signature.h"
 #include "util.h"
 
-static void *campaign_grow(void *items, size_t count, size_t size) {
-    void *grown = realloc(items, (count + 1) * size);
-    if (grown == NULL) {
-        abort();
-    }
-    return grown;
-}
-
 /* The key as a file name: [A-Za-z0-9._-] kept, the rest '_', cut to 48
  * characters, then '-' and 8 hex digits of the key's hash (so two keys that
  * read alike as file names still get two directories). */
@@ -48,7 +40,7 @@ static char *campaign_spec(const struct campaign_item *it) {
 static void campaign_addItem(struct campaign_plan *p, const struct campaign_entry *e,
                              const struct ftstress_config *cfg, char *key, const char *target,
                              uint64_t seed) {
-    p->items = campaign_grow(p->items, p->count, sizeof(*p->items));
+    p->items = util_grow(p->items, p->count, sizeof(*p->items));
     struct campaign_item *it = &p->items[p->count++];
     memset(it, 0, sizeof(*it));
     it->kind = e->kind;
@@ -175,7 +167,7 @@ struct campaign_args {
 };
 
 static void campaign_arg(struct campaign_args *a, char *s) {
-    a->v = campaign_grow(a->v, a->n, sizeof(*a->v));
+    a->v = util_grow(a->v, a->n, sizeof(*a->v));
     a->v[a->n++] = s;
 }
 

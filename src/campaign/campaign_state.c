@@ -117,34 +117,22 @@ bool campaign_stateWritePlan(const struct campaign_state *s, const struct campai
         }
         manifest_free(&old);
     }
-    size_t cap = 512, len = 0;
-    char *text = malloc(cap);
-    if (text == NULL) {
-        abort();
-    }
-    text[0] = '\0';
+    char *text = util_dup("");
     for (size_t i = 0; i <= p->count; i++) {
-        char *line = i == 0 ? util_asprintf("# ftstress campaign plan: this state directory's work "
-                                            "items (key, seed, directory under items/)\n"
-                                            "config=%s\nseed=%" PRIu64 "\nshard=%s\nitems=%zu\n"
-                                            "total=%zu\n",
-                                            config, seed, shard, p->count, p->total)
-                            : util_asprintf("item.%zu=%s seed=%" PRIu64 " dir=%s line=%d\n", i - 1,
-                                            p->items[i - 1].key, p->items[i - 1].seed,
-                                            p->items[i - 1].dirname, p->items[i - 1].line);
-        size_t n = strlen(line);
-        if (len + n + 1 > cap) {
-            cap = (len + n + 1) * 2;
-            text = realloc(text, cap);
-            if (text == NULL) {
-                abort();
-            }
+        if (i == 0) {
+            util_appendf(&text,
+                         "# ftstress campaign plan: this state directory's work "
+                         "items (key, seed, directory under items/)\n"
+                         "config=%s\nseed=%" PRIu64 "\nshard=%s\nitems=%zu\n"
+                         "total=%zu\n",
+                         config, seed, shard, p->count, p->total);
+        } else {
+            util_appendf(&text, "item.%zu=%s seed=%" PRIu64 " dir=%s line=%d\n", i - 1,
+                         p->items[i - 1].key, p->items[i - 1].seed, p->items[i - 1].dirname,
+                         p->items[i - 1].line);
         }
-        memcpy(text + len, line, n + 1);
-        len += n;
-        free(line);
     }
-    bool ok = util_writeFileAtomic(path, text, len);
+    bool ok = util_writeFileAtomic(path, text, strlen(text));
     if (!ok) {
         *error = util_asprintf("cannot write %s: %s", path, strerror(errno));
     }

@@ -43,11 +43,7 @@ static const char *baseline_checkSignature(const char *s, size_t n) {
 }
 
 static void baseline_append(struct baseline *b, char *signature, char *comment, int line) {
-    struct baseline_entry *grown = realloc(b->items, (b->count + 1) * sizeof(*grown));
-    if (grown == NULL) {
-        abort();
-    }
-    b->items = grown;
+    b->items = util_grow(b->items, b->count, sizeof(*b->items));
     b->items[b->count++] = (struct baseline_entry){signature, comment, line};
 }
 

@@ -57,11 +57,7 @@ void finding_add(struct finding_set *set, struct finding *f, uint64_t seed) {
         finding_free(f);
         return;
     }
-    struct finding *grown = realloc(set->items, (set->count + 1) * sizeof(*grown));
-    if (grown == NULL) {
-        abort();
-    }
-    set->items = grown;
+    set->items = util_grow(set->items, set->count, sizeof(*set->items));
     mine = &set->items[set->count++];
     *mine = *f;
     memset(f, 0, sizeof(*f));
@@ -89,11 +85,7 @@ void finding_merge(struct finding_set *dst, const struct finding_set *src) {
             copy.scenario = util_dup(s->scenario);
             copy.file = util_dup(s->file);
             copy.function = util_dup(s->function);
-            struct finding *grown = realloc(dst->items, (dst->count + 1) * sizeof(*grown));
-            if (grown == NULL) {
-                abort();
-            }
-            dst->items = grown;
+            dst->items = util_grow(dst->items, dst->count, sizeof(*dst->items));
             dst->items[dst->count++] = copy;
             continue;
         }

@@ -21,11 +21,7 @@ void pystacks_load(const char *path, struct pystacks *ps) {
         if (sscanf(line, "report %ld pid %ld", &seq, &pid) == 2) {
             body = next;
         } else if (body != NULL && strncmp(line, "end", 3) == 0 && (line[3] == '\n' || !line[3])) {
-            struct pystacks_record *grown = realloc(ps->records, (ps->count + 1) * sizeof(*grown));
-            if (grown == NULL) {
-                abort();
-            }
-            ps->records = grown;
+            ps->records = util_grow(ps->records, ps->count, sizeof(*ps->records));
             ps->records[ps->count++] = (struct pystacks_record){
                 .pid = pid, .seq = seq, .frames = util_strndup(body, (size_t)(line - body))};
             body = NULL;

@@ -24,11 +24,7 @@ static const struct {
 };
 
 static void suppress_push(struct suppress_set *set, struct suppress_rule rule) {
-    struct suppress_rule *grown = realloc(set->rules, (set->count + 1) * sizeof(*grown));
-    if (grown == NULL) {
-        abort();
-    }
-    set->rules = grown;
+    set->rules = util_grow(set->rules, set->count, sizeof(*set->rules));
     set->rules[set->count++] = rule;
 }
 

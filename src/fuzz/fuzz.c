@@ -8,6 +8,9 @@
  * fuzz_minimize (delta debugging) -> fuzz_case (saved cases) -> fuzz_report. */
 #include "fuzz.h"
 
+#include "session.h"
+#include "stop.h"
+
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -37,28 +40,9 @@
 #define FUZZ_REPLAY_REPEAT 200
 #define FUZZ_REPLAY_SECONDS 30.0
 
-static volatile int fuzz_stopRequested;
-
-static void fuzz_onSignal(int sig) {
-    fuzz_stopRequested = 1;
-    spawn_interrupt();
-}
-
-static void fuzz_installSignals(void) {
-    struct sigaction sa = {0};
-    sa.sa_handler = fuzz_onSignal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
-
-/* Everything a fuzz command opens once: the runtime, the suppressions, the
- * directory runs write into. */
+/* A fuzz command's session, and what its processes are started with. */
 struct fuzz_session {
-    struct runtime rt;
-    struct suppress_set supp;
-    char *work;
-    char *tsan_supp;
+    struct session ss;
     char *python; /* the interpreter wrapper, when the report hook is off; owned */
     struct fuzz_env env;
 };
@@ -74,56 +58,42 @@ struct fuzz_session {
  * why the wrapper could not be written. */
 static bool fuzz_sessionWithoutHook(struct fuzz_session *s) {
     const char *keep = getenv("FTSTRESS_FUZZ_PYSTACKS");
-    if (keep == NULL || strcmp(keep, "0") != 0 || strchr(s->rt.python, '\'') != NULL) {
+    if (keep == NULL || strcmp(keep, "0") != 0 || strchr(s->ss.rt.python, '\'') != NULL) {
         return true;
     }
-    s->python = util_asprintf("%s/python-nohook", s->work);
+    s->python = util_asprintf("%s/python-nohook", s->ss.work);
     char *text =
-        util_asprintf("#!/bin/sh\nunset FTSTRESS_PYSTACKS\nexec '%s' \"$@\"\n", s->rt.python);
+        util_asprintf("#!/bin/sh\nunset FTSTRESS_PYSTACKS\nexec '%s' \"$@\"\n", s->ss.rt.python);
     bool ok = util_writeFileAtomic(s->python, text, strlen(text)) && chmod(s->python, 0755) == 0;
     free(text);
     if (!ok) {
         LOG_P("cannot write %s", s->python);
         return false;
     }
-    s->rt.python = s->python;
+    s->ss.rt.python = s->python;
     return true;
 }
 
 /* Returns EXIT_CLEAN, or the exit code of what failed (already reported). */
 static int fuzz_sessionOpen(const struct ftstress_config *cfg, struct fuzz_session *s) {
     memset(s, 0, sizeof(*s));
-    if (!runtime_open(cfg, &s->rt)) {
-        return EXIT_INTERNAL;
-    }
-    s->work = workdir_open(cfg, "ftstress-fuzz");
-    if (s->work == NULL) {
-        return EXIT_INTERNAL;
-    }
-    s->tsan_supp = util_asprintf("%s/tsan.supp", s->work);
-    if (!suppress_loadAll(&s->supp, &s->rt, cfg->suppressions) ||
-        !suppress_writeTsanFile(&s->supp, s->tsan_supp)) {
-        return cfg->suppressions ? EXIT_USAGE : EXIT_INTERNAL;
+    int status = session_open(&s->ss, cfg, "ftstress-fuzz");
+    if (status != EXIT_CLEAN) {
+        return status;
     }
     if (!fuzz_sessionWithoutHook(s)) {
         return EXIT_INTERNAL;
     }
     s->env = (struct fuzz_env){.cfg = cfg,
-                               .rt = &s->rt,
-                               .tsan_supp_path = s->tsan_supp,
-                               .supp = &s->supp,
-                               .work = s->work};
+                               .rt = &s->ss.rt,
+                               .tsan_supp_path = s->ss.tsan_supp,
+                               .supp = &s->ss.supp,
+                               .work = s->ss.work};
     return EXIT_CLEAN;
 }
 
-static void fuzz_sessionClose(const struct ftstress_config *cfg, struct fuzz_session *s) {
-    workdir_close(cfg, s->work);
-    if (cfg->suppressions != NULL && s->supp.count > 0) {
-        suppress_printUsage(&s->supp);
-    }
-    suppress_free(&s->supp);
-    runtime_close(&s->rt);
-    free(s->tsan_supp);
+static void fuzz_sessionClose(struct fuzz_session *s) {
+    session_close(&s->ss);
     free(s->python);
     memset(s, 0, sizeof(*s));
 }
@@ -150,32 +120,25 @@ static int fuzz_target(struct ftstress_config *cfg, const struct fuzz_target *t)
     struct fuzz_session s;
     int status = fuzz_sessionOpen(cfg, &s);
     if (status != EXIT_CLEAN) {
-        fuzz_sessionClose(cfg, &s);
+        fuzz_sessionClose(&s);
         return status;
     }
-    /* A bad --baseline is reported before anything runs. */
-    struct run_outputs outputs;
-    status = run_outputsOpen(&outputs, cfg, &s.rt);
-    if (status != EXIT_CLEAN) {
-        fuzz_sessionClose(cfg, &s);
-        return status;
-    }
+    /* A bad --baseline was reported before anything ran (session_open). */
+    struct run_outputs *outputs = &s.ss.outputs;
     if (t->kind == FUZZ_TARGET_MODULE) {
-        status = fuzz_readiness(&s.env, t->module, &fuzz_stopRequested, &outputs);
-        run_outputsClose(&outputs);
-        fuzz_sessionClose(cfg, &s);
+        status = fuzz_readiness(&s.env, t->module, &stop_requested, outputs);
+        fuzz_sessionClose(&s);
         return status;
     }
     struct fuzz_campaignOptions opt = fuzz_options(cfg);
-    outputs.runs = opt.runs;
-    outputs.iterations = opt.iterations; /* per process; 0 when the budget is time */
-    fuzz_reportHeader(stdout, cfg, &s.rt, t->label, &opt);
+    outputs->runs = opt.runs;
+    outputs->iterations = opt.iterations; /* per process; 0 when the budget is time */
+    fuzz_reportHeader(stdout, cfg, &s.ss.rt, t->label, &opt);
     fflush(stdout);
     struct fuzz_campaign c;
-    if (!fuzz_campaignRun(&s.env, t->spec, t->label, &opt, &fuzz_stopRequested, &c)) {
+    if (!fuzz_campaignRun(&s.env, t->spec, t->label, &opt, &stop_requested, &c)) {
         fuzz_campaignFree(&c);
-        run_outputsClose(&outputs);
-        fuzz_sessionClose(cfg, &s);
+        fuzz_sessionClose(&s);
         return EXIT_INTERNAL;
     }
     if (c.error != NULL) {
@@ -184,26 +147,24 @@ static int fuzz_target(struct ftstress_config *cfg, const struct fuzz_target *t)
         fputc('\n', stdout);
         fuzz_reportCampaign(stdout, &c);
     }
-    if (fuzz_stopRequested) {
+    if (session_stopping()) {
         LOG_W("interrupted: the report covers what ran so far");
     }
     struct scenario_verdict *v = fuzz_outputsEntry(&c);
-    bool written = run_outputsWrite(&outputs, &v, 1) && run_outputsBaseline(&outputs);
+    bool written = run_outputsWrite(outputs, &v, 1) && run_outputsBaseline(outputs);
     /* With a baseline only new findings fail the run; without one, any does. */
-    status = c.error != NULL                    ? EXIT_USAGE
-             : run_outputsFailing(&outputs) > 0 ? EXIT_FINDINGS
-             : written                          ? EXIT_CLEAN
-                                                : EXIT_INTERNAL;
+    status = c.error != NULL                   ? EXIT_USAGE
+             : run_outputsFailing(outputs) > 0 ? EXIT_FINDINGS
+             : written                         ? EXIT_CLEAN
+                                               : EXIT_INTERNAL;
     verdict_free(v);
     free(v);
-    run_outputsClose(&outputs);
     fuzz_campaignFree(&c);
-    fuzz_sessionClose(cfg, &s);
+    fuzz_sessionClose(&s);
     return status;
 }
 
 int fuzz_replayCase(struct ftstress_config *cfg, const char *case_path) {
-    fuzz_installSignals();
     struct fuzz_case k;
     if (!fuzz_caseLoad(case_path, &k)) {
         return EXIT_USAGE;
@@ -213,22 +174,22 @@ int fuzz_replayCase(struct ftstress_config *cfg, const char *case_path) {
     struct fuzz_session s;
     int status = fuzz_sessionOpen(cfg, &s);
     if (status != EXIT_CLEAN) {
-        fuzz_sessionClose(cfg, &s);
+        fuzz_sessionClose(&s);
         fuzz_caseFree(&k);
         return status;
     }
-    const char *key = manifest_get(&s.rt.manifest, "key");
+    const char *key = manifest_get(&s.ss.rt.manifest, "key");
     if (k.runtime_key != NULL && key != NULL && strcmp(k.runtime_key, key) != 0) {
         LOG_W("the case was found on runtime %s; replaying on %s", k.runtime_key, key);
     }
     if (k.plan.nthreads == 0) {
-        char *dir = util_asprintf("%s/replay-plan", s.work);
+        char *dir = util_asprintf("%s/replay-plan", s.ss.work);
         if (!fuzz_campaignDrawPlan(&s.env, k.target, k.label, k.seed, k.iteration, k.threads, k.ops,
                                    dir, &k.plan)) {
             LOG_E("%s: cannot draw iteration %ld of seed %" PRIu64 " of %s again", case_path,
                   k.iteration, k.seed, k.target);
             free(dir);
-            fuzz_sessionClose(cfg, &s);
+            fuzz_sessionClose(&s);
             fuzz_caseFree(&k);
             return EXIT_USAGE;
         }
@@ -252,7 +213,7 @@ int fuzz_replayCase(struct ftstress_config *cfg, const char *case_path) {
         free(text);
     }
     fflush(stdout);
-    char *dir = util_asprintf("%s/replay", s.work);
+    char *dir = util_asprintf("%s/replay", s.ss.work);
     struct fuzz_run run;
     bool outcome_case = k.kind != NULL && strcmp(k.kind, "outcome") == 0;
     int shown = fuzz_campaignCheck(&s.env, k.target, k.label, &k.plan, k.seed, repeat, seconds,
@@ -275,13 +236,12 @@ int fuzz_replayCase(struct ftstress_config *cfg, const char *case_path) {
         status = run.rec.findings.count > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
     }
     fuzz_runFree(&run);
-    fuzz_sessionClose(cfg, &s);
+    fuzz_sessionClose(&s);
     fuzz_caseFree(&k);
     return status;
 }
 
 int fuzz_main(struct ftstress_config *cfg) {
-    fuzz_installSignals();
     if (cfg->npaths != 1) {
         LOG_E("'fuzz' takes exactly one TARGET: a target file, module:factory, module:* or a "
               "fuzz case");

@@ -133,11 +133,7 @@ char *fuzz_campaignVerdict(const struct fuzz_campaign *c) {
 }
 
 static void fuzz_campaignAddFound(struct fuzz_campaign *c, struct fuzz_found *f) {
-    struct fuzz_found *grown = realloc(c->found, (c->nfound + 1) * sizeof(*grown));
-    if (grown == NULL) {
-        abort();
-    }
-    c->found = grown;
+    c->found = util_grow(c->found, c->nfound, sizeof(*c->found));
     c->found[c->nfound++] = *f;
 }
 
@@ -298,7 +294,7 @@ static size_t fuzz_campaignTested(const struct fuzz_run *run, size_t n, const ch
 
 static void fuzz_campaignMinimize(const struct fuzz_env *env, struct fuzz_campaign *c,
                                   struct fuzz_found *found, size_t index, double deadline,
-                                  volatile int *stop) {
+                                  volatile sig_atomic_t *stop) {
     bool tsan = tsanreport_isKindName(found->kind);
     /* A TSan report needs only two accesses without a happens-before edge,
      * which a sequence gives on (nearly) every run; what the harness sees
@@ -333,11 +329,7 @@ static void fuzz_campaignMinimize(const struct fuzz_env *env, struct fuzz_campai
         size_t n = fuzz_minNext(&m, &cands, batch);
         size_t total = n;
         if (!confirmed) {
-            struct fuzz_plan *grown = realloc(cands, (n + 1) * sizeof(*grown));
-            if (grown == NULL) {
-                abort();
-            }
-            cands = grown;
+            cands = util_grow(cands, n, sizeof(*cands));
             fuzz_planCopy(&cands[n], &m.best);
             total = n + 1;
         }
@@ -474,7 +466,7 @@ static size_t fuzz_campaignCollect(struct fuzz_campaign *c, const struct fuzz_ru
 }
 
 bool fuzz_campaignRun(const struct fuzz_env *env, const char *spec, const char *label,
-                      const struct fuzz_campaignOptions *opt, volatile int *stop,
+                      const struct fuzz_campaignOptions *opt, volatile sig_atomic_t *stop,
                       struct fuzz_campaign *c) {
     const struct ftstress_config *cfg = env->cfg;
     memset(c, 0, sizeof(*c));

@@ -5,6 +5,7 @@
 #ifndef FTSTRESS_FUZZ_CAMPAIGN_H
 #define FTSTRESS_FUZZ_CAMPAIGN_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -66,7 +67,7 @@ struct fuzz_campaign {
  * attributed to label. Returns false only on an internal error; a bad target
  * is c->error. stop, when set by a signal handler, ends the campaign early. */
 bool fuzz_campaignRun(const struct fuzz_env *env, const char *spec, const char *label,
-                      const struct fuzz_campaignOptions *opt, volatile int *stop,
+                      const struct fuzz_campaignOptions *opt, volatile sig_atomic_t *stop,
                       struct fuzz_campaign *c);
 
 /* What replays the finding with signature (c->found holds one per finding),

@@ -27,11 +27,7 @@ static void fuzz_execAddOrigin(struct fuzz_run *run, const char *signature, cons
     if (fuzz_execOrigin(run, signature) != NULL) {
         return; /* the first occurrence is the one to minimize */
     }
-    struct fuzz_origin *grown = realloc(run->origins, (run->norigins + 1) * sizeof(*grown));
-    if (grown == NULL) {
-        abort();
-    }
-    run->origins = grown;
+    run->origins = util_grow(run->origins, run->norigins, sizeof(*run->origins));
     run->origins[run->norigins++] = (struct fuzz_origin){
         .signature = strdup(signature), .label = label ? strdup(label) : NULL, .seconds = seconds};
 }

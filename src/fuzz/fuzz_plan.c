@@ -9,11 +9,7 @@
 #include "util.h"
 
 static void fuzz_planPush(struct fuzz_thread *t, const char *name, size_t nlen, uint32_t argseed) {
-    struct fuzz_op *grown = realloc(t->ops, (t->count + 1) * sizeof(*grown));
-    if (grown == NULL) {
-        abort();
-    }
-    t->ops = grown;
+    t->ops = util_grow(t->ops, t->count, sizeof(*t->ops));
     t->ops[t->count].name = util_strndup(name, nlen);
     t->ops[t->count].argseed = argseed;
     t->count++;
@@ -66,12 +62,7 @@ static void fuzz_planGrow(struct fuzz_plan *p, size_t nthreads) {
     if (nthreads <= p->nthreads) {
         return;
     }
-    struct fuzz_thread *grown = realloc(p->threads, nthreads * sizeof(*grown));
-    if (grown == NULL) {
-        abort();
-    }
-    memset(grown + p->nthreads, 0, (nthreads - p->nthreads) * sizeof(*grown));
-    p->threads = grown;
+    p->threads = util_resize(p->threads, p->nthreads, nthreads, sizeof(*p->threads));
     p->nthreads = nthreads;
 }
 
@@ -177,35 +168,17 @@ bool fuzz_planEqual(const struct fuzz_plan *a, const struct fuzz_plan *b) {
 }
 
 bool fuzz_planWriteSequences(const char *path, const struct fuzz_plan *cands, size_t n) {
-    size_t cap = 256, len = 0;
-    char *text = malloc(cap);
-    if (text == NULL) {
-        abort();
-    }
-    len += (size_t)snprintf(text, cap, "# ftstress fuzz sequences: %zu candidate%s\n", n,
-                            n == 1 ? "" : "s");
+    char *text =
+        util_asprintf("# ftstress fuzz sequences: %zu candidate%s\n", n, n == 1 ? "" : "s");
     for (size_t c = 0; c < n; c++) {
-        for (size_t t = 0; t <= cands[c].nthreads; t++) {
-            char *line = t == 0 ? util_asprintf("candidate %zu\n", c) : NULL;
-            if (t > 0) {
-                char *ops = fuzz_planFormatThread(&cands[c].threads[t - 1]);
-                line = util_asprintf("thread %s\n", ops);
-                free(ops);
-            }
-            size_t l = strlen(line);
-            while (len + l + 1 > cap) {
-                cap *= 2;
-                text = realloc(text, cap);
-                if (text == NULL) {
-                    abort();
-                }
-            }
-            memcpy(text + len, line, l + 1);
-            len += l;
-            free(line);
+        util_appendf(&text, "candidate %zu\n", c);
+        for (size_t t = 0; t < cands[c].nthreads; t++) {
+            char *ops = fuzz_planFormatThread(&cands[c].threads[t]);
+            util_appendf(&text, "thread %s\n", ops);
+            free(ops);
         }
     }
-    bool ok = util_writeFileAtomic(path, text, len);
+    bool ok = util_writeFileAtomic(path, text, strlen(text));
     free(text);
     return ok;
 }

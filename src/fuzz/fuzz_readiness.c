@@ -12,7 +12,7 @@
 #include "log.h"
 #include "util.h"
 
-int fuzz_readiness(const struct fuzz_env *env, const char *module, volatile int *stop,
+int fuzz_readiness(const struct fuzz_env *env, const char *module, volatile sig_atomic_t *stop,
                    struct run_outputs *outputs) {
     const struct ftstress_config *cfg = env->cfg;
     char *label = util_asprintf("%s:*", module);

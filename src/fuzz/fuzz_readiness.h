@@ -16,7 +16,7 @@
 
 /* Runs the readiness report of module, its reports written through outputs
  * (opened by the caller, which closes it); returns an exit code (cmdline.h). */
-int fuzz_readiness(const struct fuzz_env *env, const char *module, volatile int *stop,
+int fuzz_readiness(const struct fuzz_env *env, const char *module, volatile sig_atomic_t *stop,
                    struct run_outputs *outputs);
 
 #endif

@@ -28,15 +28,6 @@ char *fuzz_resultsUnescape(const char *field, size_t len) {
     return out;
 }
 
-static void *fuzz_resultsGrow(void *items, size_t count, size_t size) {
-    void *grown = realloc(items, (count + 1) * size);
-    if (grown == NULL) {
-        abort();
-    }
-    memset((char *)grown + count * size, 0, size);
-    return grown;
-}
-
 /* Splits a line into at most max unescaped fields; returns how many. */
 static size_t fuzz_resultsSplit(const char *line, size_t len, char **fields, size_t max) {
     size_t n = 0;
@@ -68,7 +59,7 @@ static void fuzz_resultsLine(struct fuzz_results *r, char **f, size_t n) {
         r->target = strdup(f[1]);
         r->mode = strdup(f[2]);
     } else if (strcmp(tag, "op") == 0 && n >= 3) {
-        r->ops = fuzz_resultsGrow(r->ops, r->nops, sizeof(*r->ops));
+        r->ops = util_grow(r->ops, r->nops, sizeof(*r->ops));
         r->ops[r->nops++] = strdup(f[2]);
     } else if (strcmp(tag, "param") == 0 && n >= 3) {
         if (strcmp(f[1], "threads") == 0) {
@@ -92,7 +83,7 @@ static void fuzz_resultsLine(struct fuzz_results *r, char **f, size_t n) {
             r->lin_undecided = fuzz_resultsLong(f[5]);
         }
     } else if (strcmp(tag, "tsan") == 0 && n >= 5) {
-        r->events = fuzz_resultsGrow(r->events, r->nevents, sizeof(*r->events));
+        r->events = util_grow(r->events, r->nevents, sizeof(*r->events));
         struct fuzz_event *e = &r->events[r->nevents++];
         e->type = FUZZ_EVENT_TSAN;
         e->label = strdup(f[1]);
@@ -101,7 +92,7 @@ static void fuzz_resultsLine(struct fuzz_results *r, char **f, size_t n) {
         e->seconds = strtod(f[4], NULL);
         e->tid = e->opk = -1;
     } else if (strcmp(tag, "finding") == 0 && n >= 7) {
-        r->events = fuzz_resultsGrow(r->events, r->nevents, sizeof(*r->events));
+        r->events = util_grow(r->events, r->nevents, sizeof(*r->events));
         struct fuzz_event *e = &r->events[r->nevents++];
         e->type = FUZZ_EVENT_FINDING;
         e->label = strdup(f[1]);
@@ -113,7 +104,7 @@ static void fuzz_resultsLine(struct fuzz_results *r, char **f, size_t n) {
         e->detail = n >= 8 ? strdup(f[7]) : NULL;
         e->seconds = -1;
     } else if (strcmp(tag, "outcome") == 0 && n >= 4) {
-        r->events = fuzz_resultsGrow(r->events, r->nevents, sizeof(*r->events));
+        r->events = util_grow(r->events, r->nevents, sizeof(*r->events));
         struct fuzz_event *e = &r->events[r->nevents++];
         e->type = FUZZ_EVENT_OUTCOME;
         e->label = strdup(f[1]);
@@ -122,13 +113,13 @@ static void fuzz_resultsLine(struct fuzz_results *r, char **f, size_t n) {
         e->tid = e->opk = -1;
         e->seconds = -1;
     } else if (strcmp(tag, "plan") == 0 && n >= 3) {
-        r->plans = fuzz_resultsGrow(r->plans, r->nplans, sizeof(*r->plans));
+        r->plans = util_grow(r->plans, r->nplans, sizeof(*r->plans));
         struct fuzz_planLine *pl = &r->plans[r->nplans++];
         pl->label = strdup(f[1]);
         pl->tid = (int)fuzz_resultsLong(f[2]);
         pl->text = strdup(n >= 4 ? f[3] : "");
     } else if (strcmp(tag, "entry") == 0 && n >= 3) {
-        r->entries = fuzz_resultsGrow(r->entries, r->nentries, sizeof(*r->entries));
+        r->entries = util_grow(r->entries, r->nentries, sizeof(*r->entries));
         r->entries[r->nentries].name = strdup(f[1]);
         r->entries[r->nentries].kind = strdup(f[2]);
         r->nentries++;

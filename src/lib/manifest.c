@@ -17,11 +17,7 @@ static bool manifest_set(struct manifest *m, const char *key, size_t klen, const
             return true;
         }
     }
-    struct manifest_entry *grown = realloc(m->entries, (m->count + 1) * sizeof(*grown));
-    if (grown == NULL) {
-        return false;
-    }
-    m->entries = grown;
+    m->entries = util_grow(m->entries, m->count, sizeof(*m->entries));
     m->entries[m->count].key = util_strndup(key, klen);
     m->entries[m->count].value = util_strndup(value, vlen);
     m->count++;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,11 +109,7 @@ bool util_addUnique(char ***items, size_t *count, const char *s) {
             return false;
         }
     }
-    char **grown = realloc(*items, (*count + 1) * sizeof(*grown));
-    if (grown == NULL) {
-        abort();
-    }
-    *items = grown;
+    *items = util_grow(*items, *count, sizeof(**items));
     (*items)[(*count)++] = util_dup(s);
     return true;
 }
@@ -187,4 +184,22 @@ bool util_isFile(const char *path) {
 bool util_isDir(const char *path) {
     struct stat st;
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+void *util_resize(void *items, size_t count, size_t n, size_t size) {
+    if (n != 0 && size > SIZE_MAX / n) {
+        abort();
+    }
+    char *grown = realloc(items, n * size == 0 ? 1 : n * size);
+    if (grown == NULL) {
+        abort();
+    }
+    if (n > count) {
+        memset(grown + count * size, 0, (n - count) * size);
+    }
+    return grown;
+}
+
+void *util_grow(void *items, size_t count, size_t size) {
+    return util_resize(items, count, count + 1, size);
 }

@@ -33,6 +33,15 @@ char *util_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* printf appended to *s (a string from malloc, replaced). Aborts on OOM. */
 void util_appendf(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* items (count elements of size bytes, from malloc, or NULL) grown to hold
+ * count + 1, the new last one zeroed; the one way every list of the tool
+ * grows. Aborts when memory runs out. */
+void *util_grow(void *items, size_t count, size_t size);
+
+/* items (count elements) grown or shrunk to hold n, new elements zeroed;
+ * for buffers that grow by doubling. Aborts when memory runs out. */
+void *util_resize(void *items, size_t count, size_t n, size_t size);
+
 /* Seconds from an arbitrary fixed point (CLOCK_MONOTONIC). */
 double util_now(void);
 

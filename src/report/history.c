@@ -261,11 +261,7 @@ void history_append(struct history *h, const struct output_run *run, time_t date
         memmove(h->entries, h->entries + drop, (h->count - drop) * sizeof(*h->entries));
         h->count -= drop;
     }
-    struct history_entry *grown = realloc(h->entries, (h->count + 1) * sizeof(*grown));
-    if (grown == NULL) {
-        abort();
-    }
-    h->entries = grown;
+    h->entries = util_grow(h->entries, h->count, sizeof(*h->entries));
     h->entries[h->count++] = e;
 }
 

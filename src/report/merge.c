@@ -33,14 +33,6 @@ struct merge_sigs {
     size_t count;
 };
 
-static void *merge_grow(void *items, size_t count, size_t size) {
-    void *grown = realloc(items, (count + 1) * size);
-    if (grown == NULL) {
-        abort();
-    }
-    return grown;
-}
-
 static void merge_sigsAdd(struct merge_sigs *s, const char *signature) {
     util_addUnique(&s->items, &s->count, signature);
 }
@@ -194,7 +186,7 @@ static bool merge_readFindings(struct jsonr_check *c, const struct jsonr_value *
         bool twice = finding_find(&one->findings, f.signature) != NULL;
         /* Added either way: one owns it now, and frees it with the rest. */
         one->findings.items =
-            merge_grow(one->findings.items, one->findings.count, sizeof(*one->findings.items));
+            util_grow(one->findings.items, one->findings.count, sizeof(*one->findings.items));
         one->findings.items[one->findings.count++] = f;
         (*ids)[i] = jsonr_get(&list->items[i], "id")->string;
         if (twice) {
@@ -252,7 +244,7 @@ static bool merge_readOutcomes(struct jsonr_check *c, const struct jsonr_value *
                 return false;
             }
         }
-        r->outcomes = merge_grow(r->outcomes, r->noutcomes, sizeof(*r->outcomes));
+        r->outcomes = util_grow(r->outcomes, r->noutcomes, sizeof(*r->outcomes));
         r->outcomes[r->noutcomes++] =
             (struct outcome){util_dup(result), (long)samples, cls, util_dup(description)};
     }
@@ -453,7 +445,7 @@ static void merge_addSeeds(uint64_t *seeds, int *nseeds, int max, const uint64_t
 static void merge_foldFinding(struct finding_set *set, struct finding *s) {
     struct finding *mine = finding_find(set, s->signature);
     if (mine == NULL) {
-        set->items = merge_grow(set->items, set->count, sizeof(*set->items));
+        set->items = util_grow(set->items, set->count, sizeof(*set->items));
         set->items[set->count++] = *s;
         memset(s, 0, sizeof(*s));
         return;
@@ -581,7 +573,7 @@ static void merge_fold(struct merge *m, struct merge *one, const char *input) {
                   input, one->threads, one->iterations, one->noise ? one->noise : "null");
         }
     }
-    m->inputs = merge_grow(m->inputs, m->ninputs, sizeof(*m->inputs));
+    m->inputs = util_grow(m->inputs, m->ninputs, sizeof(*m->inputs));
     m->inputs[m->ninputs++] = util_dup(input);
 
     for (size_t i = 0; i < one->findings.count; i++) {
@@ -595,8 +587,8 @@ static void merge_fold(struct merge *m, struct merge *one, const char *input) {
         }
         if (k == m->nscenarios) {
             m->scenarios =
-                merge_grow(m->scenarios, m->nscenarios, sizeof(struct scenario_verdict *));
-            m->sigs = merge_grow(m->sigs, m->nscenarios, sizeof(*m->sigs));
+                util_grow(m->scenarios, m->nscenarios, sizeof(struct scenario_verdict *));
+            m->sigs = util_grow(m->sigs, m->nscenarios, sizeof(*m->sigs));
             m->scenarios[k] = v;
             m->sigs[k] = one->sigs[i];
             memset(&one->sigs[i], 0, sizeof(one->sigs[i]));

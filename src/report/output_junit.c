@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "junit.h"
 #include "results.h"
 #include "signature.h"
 #include "util.h"
-#include "xml_escape.h"
 
 static FILE *output_junitOpen(char **buf, size_t *len) {
     FILE *out = open_memstream(buf, len);
@@ -24,23 +24,6 @@ static void output_junitClose(FILE *out) {
     if (fclose(out) != 0) {
         abort(); /* only a failed allocation can fail a memory stream */
     }
-}
-
-/* name="value" with value escaped for an attribute. */
-static void output_junitAttr(FILE *out, const char *name, const char *value) {
-    fprintf(out, " %s=\"", name);
-    xmlesc_write(out, value ? value : "", true);
-    fputc('"', out);
-}
-
-static void output_junitProperty(FILE *out, const char *name, const char *value) {
-    if (value == NULL) {
-        return;
-    }
-    fputs("      <property", out);
-    output_junitAttr(out, "name", name);
-    output_junitAttr(out, "value", value);
-    fputs("/>\n", out);
 }
 
 static void output_junitIndented(FILE *out, const char *text, const char *indent) {
@@ -193,106 +176,75 @@ static char *output_junitBody(const struct output_run *run, const struct scenari
     return buf;
 }
 
-static void output_junitTestcase(FILE *out, const struct output_run *run,
+/* v as a testcase of suite. */
+static void output_junitTestcase(struct junit_suite *suite, const struct output_run *run,
                                  const struct scenario_verdict *v) {
-    fputs("    <testcase", out);
     /* ftstress.scenarios, ftstress.tests, ftstress.fuzz: CI test views group by it. */
-    output_junitAttr(out, "classname",
-                     v->kind == VERDICT_TEST   ? "ftstress.tests"
-                     : v->kind == VERDICT_FUZZ ? "ftstress.fuzz"
-                                               : "ftstress.scenarios");
-    output_junitAttr(out, "name", v->name ? v->name : v->path);
-    if (v->path != NULL) {
-        output_junitAttr(out, "file", v->path);
-    }
-    fprintf(out, " time=\"%.3f\"", v->seconds);
+    struct junit_case *c = junit_addCase(suite,
+                                         v->kind == VERDICT_TEST   ? "ftstress.tests"
+                                         : v->kind == VERDICT_FUZZ ? "ftstress.fuzz"
+                                                                   : "ftstress.scenarios",
+                                         v->name ? v->name : v->path, v->path, v->seconds);
     const char *verdict = output_verdictName(v);
     if (strcmp(verdict, "pass") == 0) {
-        fputs("/>\n", out);
         return;
     }
-    fputs(">\n", out);
-    char *message, *body;
-    const char *element;
     if (strcmp(verdict, "error") == 0) {
-        element = "error";
-        message = util_asprintf("scenario error: %s", v->error);
-        body = v->merged.actor_exception
-                   ? util_asprintf("%s\nactor exception: %s\n", v->error, v->merged.actor_exception)
-                   : util_asprintf("%s\n", v->error);
+        c->status = JUNIT_ERROR;
+        c->type = util_dup("ftstress.scenario-error");
+        c->message = util_asprintf("scenario error: %s", v->error);
+        c->body = v->merged.actor_exception ? util_asprintf("%s\nactor exception: %s\n", v->error,
+                                                            v->merged.actor_exception)
+                                            : util_asprintf("%s\n", v->error);
     } else {
-        element = "failure";
-        message = output_junitMessage(v);
-        body = output_junitBody(run, v);
+        c->status = JUNIT_FAILURE;
+        c->type = util_dup("ftstress.finding");
+        c->message = output_junitMessage(v);
+        c->body = output_junitBody(run, v);
     }
-    fprintf(out, "      <%s", element);
-    output_junitAttr(out, "message", message);
-    output_junitAttr(out, "type",
-                     strcmp(element, "error") == 0 ? "ftstress.scenario-error"
-                                                   : "ftstress.finding");
-    fputs(">", out);
-    xmlesc_write(out, body, false);
-    fprintf(out, "</%s>\n", element);
-    fputs("    </testcase>\n", out);
-    free(message);
-    free(body);
 }
 
-char *output_junitRender(const struct output_run *run, size_t *len) {
-    int failures = 0, errors = 0;
+/* The document of run: one suite, its parameters as properties. */
+static void output_junitDoc(const struct output_run *run, struct junit_doc *doc) {
     double seconds = 0;
     for (size_t i = 0; i < run->nscenarios; i++) {
-        const char *verdict = output_verdictName(run->scenarios[i]);
-        failures += strcmp(verdict, "fail") == 0;
-        errors += strcmp(verdict, "error") == 0;
         seconds += run->scenarios[i]->seconds;
     }
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *out = output_junitOpen(&buf, &n);
-    /* The counts are repeated on <testsuites>: some readers total only those. */
-    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
-    fprintf(out,
-            "<testsuites name=\"ftstress\" tests=\"%zu\" failures=\"%d\" errors=\"%d\" "
-            "time=\"%.3f\">\n",
-            run->nscenarios, failures, errors, seconds);
-    fprintf(out,
-            "  <testsuite name=\"ftstress\" tests=\"%zu\" failures=\"%d\" errors=\"%d\" "
-            "skipped=\"0\" time=\"%.3f\">\n",
-            run->nscenarios, failures, errors, seconds);
+    *doc = (struct junit_doc){.name = util_dup("ftstress"), .seconds = seconds};
+    struct junit_suite *suite = junit_addSuite(doc, "ftstress", NULL, seconds);
     char threads[24], iterations[24], runs[24], seed[24];
     snprintf(threads, sizeof(threads), "%d", run->threads);
     snprintf(iterations, sizeof(iterations), "%ld", run->iterations);
     snprintf(runs, sizeof(runs), "%d", run->runs);
     snprintf(seed, sizeof(seed), "%" PRIu64, run->seed);
-    fputs("    <properties>\n", out);
-    output_junitProperty(out, "ftstress.version", run->tool_version);
-    output_junitProperty(out, "runtime.version", run->runtime_version);
-    output_junitProperty(out, "runtime.flavour", run->runtime_flavour);
-    output_junitProperty(out, "runtime.key", run->runtime_key);
-    output_junitProperty(out, "threads", threads);
-    output_junitProperty(out, "iterations", iterations);
-    output_junitProperty(out, "runs", runs);
-    output_junitProperty(out, "seed", seed);
-    output_junitProperty(out, "noise", run->noise);
-    fputs("    </properties>\n", out);
+    junit_addProperty(suite, "ftstress.version", run->tool_version);
+    junit_addProperty(suite, "runtime.version", run->runtime_version);
+    junit_addProperty(suite, "runtime.flavour", run->runtime_flavour);
+    junit_addProperty(suite, "runtime.key", run->runtime_key);
+    junit_addProperty(suite, "threads", threads);
+    junit_addProperty(suite, "iterations", iterations);
+    junit_addProperty(suite, "runs", runs);
+    junit_addProperty(suite, "seed", seed);
+    junit_addProperty(suite, "noise", run->noise);
     for (size_t i = 0; i < run->nscenarios; i++) {
-        output_junitTestcase(out, run, run->scenarios[i]);
+        output_junitTestcase(suite, run, run->scenarios[i]);
     }
-    fputs("  </testsuite>\n</testsuites>\n", out);
-    output_junitClose(out);
-    if (len != NULL) {
-        *len = n;
-    }
-    return buf;
+}
+
+char *output_junitRender(const struct output_run *run, size_t *len) {
+    struct junit_doc doc;
+    output_junitDoc(run, &doc);
+    char *text = junit_render(&doc, len);
+    junit_free(&doc);
+    return text;
 }
 
 bool output_junitWrite(const char *path, const struct output_run *run) {
-    size_t len;
-    char *doc = output_junitRender(run, &len);
-    bool ok = util_writeFileAtomic(path, doc, len);
-    int saved = errno; /* the caller reports the write's errno, not free's */
-    free(doc);
+    struct junit_doc doc;
+    output_junitDoc(run, &doc);
+    bool ok = junit_write(path, &doc);
+    int saved = errno;
+    junit_free(&doc);
     errno = saved;
     return ok;
 }

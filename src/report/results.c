@@ -55,15 +55,11 @@ static struct outcome *results_find(struct outcome *list, size_t n, const char *
 
 static void results_addOutcome(struct outcome **list, size_t *n, const char *result, long samples,
                                enum outcome_class cls, const char *description) {
-    struct outcome *grown = realloc(*list, (*n + 1) * sizeof(**list));
-    if (grown == NULL) {
-        abort();
-    }
-    *list = grown;
-    grown[*n] = (struct outcome){.result = strdup(result),
-                                 .samples = samples,
-                                 .cls = cls,
-                                 .description = strdup(description)};
+    *list = util_grow(*list, *n, sizeof(**list));
+    (*list)[*n] = (struct outcome){.result = strdup(result),
+                                   .samples = samples,
+                                   .cls = cls,
+                                   .description = strdup(description)};
     (*n)++;
 }
 
@@ -146,11 +142,7 @@ bool results_load(const char *path, struct results *r) {
                 r->iterations = atol(f[2]);
             }
         } else if (strcmp(tag, "declare") == 0 && n >= 3) {
-            struct declared *grown = realloc(decl, (ndecl + 1) * sizeof(*decl));
-            if (grown == NULL) {
-                abort();
-            }
-            decl = grown;
+            decl = util_grow(decl, ndecl, sizeof(*decl));
             decl[ndecl++] = (struct declared){results_parseClass(f[1]), strdup(f[2]),
                                               strdup(n >= 4 ? f[3] : "")};
         } else if (strcmp(tag, "snapshot") == 0 && n >= 3) {

@@ -17,35 +17,22 @@
 #include "runtime.h"
 #include "scenario.h"
 #include "scenario_run.h"
+#include "session.h"
 #include "spawn.h"
 #include "suppress.h"
 #include "util.h"
 #include "verdict.h"
 #include "workdir.h"
 
-static volatile sig_atomic_t runner_stopRequested;
-
-static void runner_onSignal(int sig) {
-    runner_stopRequested = 1;
-    spawn_interrupt();
-}
-
-static void runner_installSignals(void) {
-    struct sigaction sa = {0};
-    sa.sa_handler = runner_onSignal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
-
-/* Runs one scenario cfg->runs times; fills v. Returns false on an internal error. */
+/* Runs one scenario cfg->runs times; fills v; saves the first failing run as
+ * a case when save_case. Returns false on an internal error. */
 static bool runner_scenario(const struct ftstress_config *cfg, const struct runtime *rt,
                             const char *tsan_supp_path, struct suppress_set *supp, const char *path,
-                            const char *work, struct scenario_verdict *v) {
+                            const char *work, bool save_case, struct scenario_verdict *v) {
     memset(v, 0, sizeof(*v));
     v->path = strdup(path);
     v->name = scenario_name(path);
-    for (int i = 0; i < cfg->runs && !runner_stopRequested; i++) {
+    for (int i = 0; i < cfg->runs && !session_stopping(); i++) {
         /* With an explicit seed and one run, that seed is the run's seed, so
          * a seed printed as failing can be passed back as --seed. */
         uint64_t seed =
@@ -77,7 +64,7 @@ static bool runner_scenario(const struct ftstress_config *cfg, const struct runt
         char *why = scenario_runFailure(&run);
         if (why != NULL) {
             LOG_D("%s run %d seed %" PRIu64 ": %s", v->name, i, seed, why);
-            if (v->case_path == NULL) {
+            if (save_case && v->case_path == NULL) {
                 v->case_path = corpus_save(cfg, rt, path, &run.rec, why);
             }
         }
@@ -91,73 +78,61 @@ static bool runner_scenario(const struct ftstress_config *cfg, const struct runt
     return true;
 }
 
-/* Everything one `run` or `replay` holds from start to end. */
-struct runner_state {
-    char *work;                         /* run directories; owned */
-    char *tsan_supp;                    /* the joined TSan suppressions file; owned */
-    struct suppress_set supp;           /* owned */
-    struct run_outputs outputs;         /* reports and baseline; owned */
-    struct scenario_verdict **verdicts; /* in the order run; owned */
-    size_t nverdicts;
+/* What one `run` or `replay` holds besides its session: the verdicts, kept
+ * for the reports, which are rewritten after every scenario. */
+struct runner_verdicts {
+    struct scenario_verdict **v; /* in the order run; owned */
+    size_t n;
 };
 
-static int runner_setUp(const struct ftstress_config *cfg, const struct runtime *rt,
-                        struct runner_state *st) {
-    memset(st, 0, sizeof(*st));
-    int status = run_outputsOpen(&st->outputs, cfg, rt);
-    if (status != EXIT_CLEAN) {
-        return status;
+static void runner_verdictsFree(struct runner_verdicts *vs) {
+    for (size_t i = 0; i < vs->n; i++) {
+        verdict_free(vs->v[i]);
+        free(vs->v[i]);
     }
-    st->work = workdir_open(cfg, "ftstress");
-    if (st->work == NULL) {
-        return EXIT_INTERNAL;
-    }
-    st->tsan_supp = util_asprintf("%s/tsan.supp", st->work);
-    if (!suppress_loadAll(&st->supp, rt, cfg->suppressions)) {
-        return EXIT_USAGE;
-    }
-    return suppress_writeTsanFile(&st->supp, st->tsan_supp) ? EXIT_CLEAN : EXIT_INTERNAL;
+    free(vs->v);
 }
 
-static void runner_tearDown(const struct ftstress_config *cfg, struct runner_state *st) {
-    workdir_close(cfg, st->work);
-    for (size_t i = 0; i < st->nverdicts; i++) {
-        verdict_free(st->verdicts[i]);
-        free(st->verdicts[i]);
-    }
-    free(st->verdicts);
-    run_outputsClose(&st->outputs);
-    suppress_free(&st->supp);
-    free(st->tsan_supp);
-}
-
+/* Runs every scenario of list in one session. replaying: the case being
+ * replayed, or NULL. */
 static int runner_scenarios(struct ftstress_config *cfg, const struct scenario_list *list,
-                            const struct runtime *rt) {
-    struct runner_state st;
-    int status = runner_setUp(cfg, rt, &st);
+                            const struct corpus_case *replaying) {
+    struct session ss;
+    int status = session_open(&ss, cfg, "ftstress");
     if (status != EXIT_CLEAN) {
-        runner_tearDown(cfg, &st);
+        session_close(&ss);
         return status;
+    }
+    const struct runtime *rt = &ss.rt;
+    if (replaying != NULL) {
+        const char *key = manifest_get(&rt->manifest, "key");
+        if (replaying->runtime_key != NULL && key != NULL &&
+            strcmp(replaying->runtime_key, key) != 0) {
+            LOG_W("the case was found on runtime %s; replaying on %s", replaying->runtime_key, key);
+        }
+        printf("replaying %s: %s with seed %" PRIu64 " (was: %s)\n", cfg->paths[0],
+               replaying->scenario, replaying->seed, replaying->verdict);
     }
     report_textHeader(stdout, cfg, rt, list->count);
     fflush(stdout);
+    struct runner_verdicts vs = {0};
     int passed = 0, failed = 0, errors = 0;
+    bool internal_error = false;
     double start = util_now();
-    for (size_t i = 0; i < list->count && !runner_stopRequested; i++) {
+    for (size_t i = 0; i < list->count && !session_stopping(); i++) {
         struct scenario_verdict *v = calloc(1, sizeof(*v));
-        struct scenario_verdict **grown =
-            realloc(st.verdicts, (st.nverdicts + 1) * sizeof(struct scenario_verdict *));
-        if (v == NULL || grown == NULL) {
+        if (v == NULL) {
             abort();
         }
-        st.verdicts = grown;
-        st.verdicts[st.nverdicts++] = v;
-        if (!runner_scenario(cfg, rt, st.tsan_supp, &st.supp, list->paths[i], st.work, v)) {
-            status = EXIT_INTERNAL;
+        vs.v = util_grow(vs.v, vs.n, sizeof(*vs.v));
+        vs.v[vs.n++] = v;
+        if (!runner_scenario(cfg, rt, ss.tsan_supp, &ss.supp, list->paths[i], ss.work,
+                             replaying == NULL, v)) {
+            internal_error = true;
             break;
         }
         verdict_addOutcomeFindings(v);
-        baseline_mark(&st.outputs.baseline, &v->findings);
+        baseline_mark(&ss.outputs.baseline, &v->findings);
         report_textScenario(stdout, cfg, v);
         fflush(stdout);
         if (v->error != NULL) {
@@ -168,73 +143,46 @@ static int runner_scenarios(struct ftstress_config *cfg, const struct scenario_l
             passed++;
         }
         /* After every scenario, so a killed run still leaves its results. */
-        if (!run_outputsWrite(&st.outputs, st.verdicts, st.nverdicts)) {
-            status = EXIT_INTERNAL;
+        if (!run_outputsWrite(&ss.outputs, vs.v, vs.n)) {
+            internal_error = true;
         }
     }
     report_textSummary(stdout, passed, failed, errors, util_now() - start);
-    if (runner_stopRequested) {
+    if (session_stopping()) {
         LOG_W("interrupted: the summary covers the scenarios finished so far");
     }
-    if (cfg->suppressions != NULL) {
-        suppress_printUsage(&st.supp);
-    }
-    if (!run_outputsBaseline(&st.outputs)) {
-        status = EXIT_INTERNAL;
-    }
-    /* With a baseline only new findings fail the run; without one, any does. */
-    size_t failing = run_outputsFailing(&st.outputs);
-    runner_tearDown(cfg, &st);
-    if (status != EXIT_CLEAN) {
-        return status;
+    if (!run_outputsBaseline(&ss.outputs)) {
+        internal_error = true;
     }
     /* A bad scenario file is the user's input error; findings outrank it. */
-    return failing > 0 ? EXIT_FINDINGS : errors > 0 ? EXIT_USAGE : EXIT_CLEAN;
+    status = session_exitStatus(&ss, internal_error, (size_t)errors);
+    session_close(&ss);
+    runner_verdictsFree(&vs);
+    return status;
 }
 
 int runner_run(struct ftstress_config *cfg) {
-    runner_installSignals();
     struct scenario_list list;
     if (!scenario_collect(cfg->paths, cfg->npaths, &list)) {
         scenario_listFree(&list);
         return EXIT_USAGE;
     }
-    struct runtime rt;
-    if (!runtime_open(cfg, &rt)) {
-        scenario_listFree(&list);
-        return EXIT_INTERNAL;
-    }
-    int status = runner_scenarios(cfg, &list, &rt);
-    runtime_close(&rt);
+    int status = runner_scenarios(cfg, &list, NULL);
     scenario_listFree(&list);
     return status;
 }
 
 int runner_replay(struct ftstress_config *cfg) {
-    runner_installSignals();
     struct corpus_case c;
     if (!corpus_load(cfg->paths[0], &c)) {
         return EXIT_USAGE;
     }
     corpus_applyToConfig(&c, cfg);
-    struct runtime rt;
-    if (!runtime_open(cfg, &rt)) {
-        corpus_caseFree(&c);
-        return EXIT_INTERNAL;
-    }
-    const char *key = manifest_get(&rt.manifest, "key");
-    if (c.runtime_key != NULL && key != NULL && strcmp(c.runtime_key, key) != 0) {
-        LOG_W("the case was found on runtime %s; replaying on %s", c.runtime_key, key);
-    }
-    printf("replaying %s: %s with seed %" PRIu64 " (was: %s)\n", cfg->paths[0], c.scenario, c.seed,
-           c.verdict);
-    /* A replay is not a new finding: its case is not saved again. */
-    cfg->corpus_dir = "/dev/null/ftstress-replay";
+    /* A replay is not a new finding: its case is not saved again (runner_scenarios). */
     struct scenario_list list = {.paths = &c.scenario, .count = 1};
-    int status = runner_scenarios(cfg, &list, &rt);
+    int status = runner_scenarios(cfg, &list, &c);
     printf("%s\n", status == EXIT_FINDINGS ? "replay: the failure reproduced"
                                            : "replay: the failure did not show this time");
-    runtime_close(&rt);
     corpus_caseFree(&c);
     return status;
 }

@@ -13,11 +13,7 @@
 static void scenario_add(struct scenario_list *list, const char *path) {
     char resolved[PATH_MAX];
     const char *use = realpath(path, resolved) ? resolved : path;
-    char **grown = realloc(list->paths, (list->count + 1) * sizeof(char *));
-    if (grown == NULL) {
-        abort();
-    }
-    list->paths = grown;
+    list->paths = util_grow(list->paths, list->count, sizeof(*list->paths));
     list->paths[list->count++] = strdup(use);
 }
 

@@ -112,12 +112,8 @@ void scenario_runAddTo(struct scenario_verdict *v, const struct scenario_run *ru
     }
     free(why);
     if (run->results.has_first_failure) {
-        double *grown =
-            realloc(v->first_failures, (size_t)(v->nfirst_failures + 1) * sizeof(double));
-        if (grown == NULL) {
-            abort();
-        }
-        v->first_failures = grown;
+        v->first_failures =
+            util_grow(v->first_failures, (size_t)v->nfirst_failures, sizeof(*v->first_failures));
         v->first_failures[v->nfirst_failures++] = run->results.first_failure_seconds;
     }
 }

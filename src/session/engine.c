@@ -167,9 +167,11 @@ bool engine_runProgram(const struct engine_program *prog, struct run_record *rec
         if (rec->crashed) {
             rec->crash_reason = engine_crashReason(dir, rec->proc.signal);
         }
-        ok = run_findings_collectTsan(dir, prog->label, prog->seed, prog->supp, &rec->findings,
-                                      &rec->tsan);
-        run_findings_addAnomalies(dir, prog->label, prog->seed, prog->supp, &rec->findings);
+        if (!prog->own_findings) {
+            ok = run_findings_collectTsan(dir, prog->label, prog->seed, prog->supp, &rec->findings,
+                                          &rec->tsan);
+            run_findings_addAnomalies(dir, prog->label, prog->seed, prog->supp, &rec->findings);
+        }
         shimstats_addDir(&rec->shim, dir);
     }
 

@@ -61,6 +61,9 @@ struct engine_program {
     uint64_t seed;
     const char *dir;           /* its run directory (created) */
     const char *progress_path; /* a file it rewrites while making progress, or NULL */
+    bool own_findings;         /* the caller collects the TSan reports and anomalies itself
+                                  (with a router, once its results say where each belongs):
+                                  the engine does not read them */
 };
 
 /* Runs prog to completion and collects its TSan and refcount-anomaly findings

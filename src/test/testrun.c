@@ -31,6 +31,7 @@
 #include "run_findings.h"
 #include "run_outputs.h"
 #include "runtime.h"
+#include "session.h"
 #include "suppress.h"
 #include "testrun_collect.h"
 #include "testrun_findings.h"
@@ -49,35 +50,15 @@
  * apply to tests). */
 #define TESTRUN_DEFAULT_ITERATIONS 3
 
-static volatile sig_atomic_t testrun_stopRequested;
-
-static void testrun_onSignal(int sig) {
-    testrun_stopRequested = 1;
-    spawn_interrupt();
-}
-
-static void testrun_installSignals(void) {
-    struct sigaction sa = {0};
-    sa.sa_handler = testrun_onSignal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
-
 /* What every file's run shares. */
 struct testrun_plan {
     const struct ftstress_config *cfg;
     double engine_timeout; /* the backstop: a whole file's process without progress */
-    const struct runtime *rt;
-    struct suppress_set supp; /* the real rules, counted once */
-    struct suppress_set none; /* for the engine's own findings pass, which is not used */
-    char *tsan_supp;
-    char *work;
+    struct session ss;     /* runtime, suppressions, work dir, reports; owned */
     char *harness;
     char *keyword; /* the compiled -k program, "" for none */
     int threads;
     long iterations;
-    struct run_outputs outputs;         /* --json, --sarif, --baseline; owned */
     struct scenario_verdict **verdicts; /* this round's tests as report entries; owned */
     char *rerun_args;                   /* the options that run a test again; owned */
     size_t nverdicts;
@@ -262,9 +243,10 @@ static bool testrun_process(struct testrun_plan *p, struct testrun_file *f, cons
      * engine's watchdog counts from the last one. */
     struct engine_program prog = {.noise = p->cfg->noise,
                                   .timeout = p->engine_timeout,
-                                  .rt = p->rt,
-                                  .tsan_supp_path = p->tsan_supp,
-                                  .supp = &p->none,
+                                  .rt = &p->ss.rt,
+                                  .tsan_supp_path = p->ss.tsan_supp,
+                                  .supp = &p->ss.supp,
+                                  .own_findings = true,
                                   .args = args,
                                   .label = f->display,
                                   .seed = seed,
@@ -285,11 +267,11 @@ static bool testrun_process(struct testrun_plan *p, struct testrun_file *f, cons
         testrun_setSeed(f, pid, seed);
         testrun_resultsFree(&res);
         struct run_findings_stats stats = {0};
-        ok = testrun_findingsCollect(dir, f, &p->supp, seed, &stats);
+        ok = testrun_findingsCollect(dir, f, &p->ss.supp, seed, &stats);
         if (stats.failed_restores > 0) {
             LOG_D("%s: TSan could not restore %d stacks", f->display, stats.failed_restores);
         }
-        if (testrun_stopRequested) {
+        if (session_stopping()) {
             /* Killed on the user's request: neither a crash nor a hang. */
         } else if (rec.runtime_hang && done) {
             /* Wedged while exiting, every test done: nothing to run again. */
@@ -356,10 +338,10 @@ static bool testrun_file(struct testrun_plan *p, struct testrun_file *f, size_t 
     struct testrun_resume resume = {0};
     bool ok = true;
     /* Each restart gets past one test, or retries one once: bounded. */
-    for (int part = 0; ok && !testrun_stopRequested; part++) {
+    for (int part = 0; ok && !session_stopping(); part++) {
         uint64_t seed = engine_runSeed(p->cfg->seed, f->display, round * 1000 + part);
         char *dir =
-            util_asprintf("%s/%03zu-%s/round-%d-part-%d", p->work, index, base, round, part);
+            util_asprintf("%s/%03zu-%s/round-%d-part-%d", p->ss.work, index, base, round, part);
         struct testrun_resume next;
         ok = testrun_process(p, f, dir, seed, &resume, &next);
         free(dir);
@@ -396,7 +378,7 @@ static bool testrun_round(struct testrun_plan *p, const struct testrun_fileList 
                           struct testrun_file *files, size_t *nrun) {
     *nrun = 0;
     testrun_freeVerdicts(p);
-    for (size_t i = 0; i < list->count && !testrun_stopRequested; i++) {
+    for (size_t i = 0; i < list->count && !session_stopping(); i++) {
         struct testrun_file *f = &files[i];
         testrun_fileInit(f, list->paths[i], list->displays[i]);
         (*nrun)++;
@@ -408,7 +390,7 @@ static bool testrun_round(struct testrun_plan *p, const struct testrun_fileList 
         testrun_reportFileDone(stdout, f);
         /* After every file, so a killed run still leaves its results. */
         testrun_outputsAdd(f, p->rerun_args, &p->verdicts, &p->nverdicts);
-        if (!run_outputsWrite(&p->outputs, p->verdicts, p->nverdicts)) {
+        if (!run_outputsWrite(&p->ss.outputs, p->verdicts, p->nverdicts)) {
             return false;
         }
         if (p->cfg->exitfirst && testrun_fileFailed(f)) {
@@ -420,11 +402,9 @@ static bool testrun_round(struct testrun_plan *p, const struct testrun_fileList 
 
 /* Prepares what every file's run shares; returns EXIT_CLEAN or the exit
  * status to stop with. */
-static int testrun_setUp(struct testrun_plan *p, const struct ftstress_config *cfg,
-                         const struct runtime *rt) {
+static int testrun_setUp(struct testrun_plan *p, const struct ftstress_config *cfg) {
     p->cfg = cfg;
-    p->rt = rt;
-    int status = run_outputsOpen(&p->outputs, cfg, rt);
+    int status = session_open(&p->ss, cfg, "ftstress-test");
     if (status != EXIT_CLEAN) {
         return status;
     }
@@ -437,9 +417,9 @@ static int testrun_setUp(struct testrun_plan *p, const struct ftstress_config *c
     p->threads = cfg->threads;
     p->iterations = cfg->iterations_given ? cfg->iterations : TESTRUN_DEFAULT_ITERATIONS;
     /* The reports name what a test ran with; the JUnit report is test's own. */
-    p->outputs.iterations = p->iterations;
-    p->outputs.runs = 1;
-    p->outputs.junit = false;
+    p->ss.outputs.iterations = p->iterations;
+    p->ss.outputs.runs = 1;
+    p->ss.outputs.junit = false;
     p->rerun_args = util_asprintf("-t %d -n %ld --seed %" PRIu64 " --noise %s", p->threads,
                                   p->iterations, cfg->seed, config_noiseName(cfg->noise));
     p->harness = paths_inHome("scenarios/testharness.py");
@@ -447,29 +427,12 @@ static int testrun_setUp(struct testrun_plan *p, const struct ftstress_config *c
         LOG_E("the test harness %s is missing (is FTSTRESS_HOME right?)", p->harness);
         return EXIT_INTERNAL;
     }
-    p->work = workdir_open(cfg, "ftstress-test");
-    if (p->work == NULL) {
-        return EXIT_INTERNAL;
-    }
-    p->tsan_supp = util_asprintf("%s/tsan.supp", p->work);
-    if (!suppress_loadAll(&p->supp, rt, cfg->suppressions)) {
-        return cfg->suppressions != NULL ? EXIT_USAGE : EXIT_INTERNAL;
-    }
-    if (!suppress_writeTsanFile(&p->supp, p->tsan_supp)) {
-        return EXIT_INTERNAL;
-    }
     return EXIT_CLEAN;
 }
 
 static void testrun_tearDown(struct testrun_plan *p) {
-    workdir_close(p->cfg, p->work);
-    if (p->cfg->suppressions != NULL) {
-        suppress_printUsage(&p->supp);
-    }
-    suppress_free(&p->supp);
+    session_close(&p->ss);
     testrun_freeVerdicts(p);
-    run_outputsClose(&p->outputs);
-    free(p->tsan_supp);
     free(p->rerun_args);
     free(p->harness);
     free(p->keyword);
@@ -507,16 +470,16 @@ static int testrun_finish(struct testrun_plan *p, const struct testrun_file *fil
         }
     }
     testrun_reportSummary(stdout, &counts, seconds);
-    if (testrun_stopRequested) {
+    if (session_stopping()) {
         LOG_W("interrupted: the report covers the tests finished so far");
     }
-    if (!run_outputsBaseline(&p->outputs)) {
+    if (!run_outputsBaseline(&p->ss.outputs)) {
         return EXIT_INTERNAL;
     }
     /* With a baseline only new findings fail the run (a failed test is the
      * finding outcome:ID:failed); without one, any failing test does. */
     if (cfg->baseline != NULL) {
-        failures = (int)run_outputsFailing(&p->outputs);
+        failures = (int)run_outputsFailing(&p->ss.outputs);
     }
     if (failures > 0) {
         return EXIT_FINDINGS;
@@ -537,7 +500,7 @@ static int testrun_finish(struct testrun_plan *p, const struct testrun_file *fil
 
 static int testrun_run(struct testrun_plan *p, const struct testrun_fileList *list) {
     const struct ftstress_config *cfg = p->cfg;
-    testrun_reportHeader(stdout, cfg, p->rt, list->count, p->threads, p->iterations);
+    testrun_reportHeader(stdout, cfg, &p->ss.rt, list->count, p->threads, p->iterations);
     fflush(stdout);
     struct testrun_file *files = calloc(list->count, sizeof(*files));
     if (files == NULL) {
@@ -553,7 +516,7 @@ static int testrun_run(struct testrun_plan *p, const struct testrun_fileList *li
             printf("%s--until-failure: round %d\n", round > 1 ? "\n" : "", round);
         }
         ok = testrun_round(p, list, round, files, &n);
-        if (!ok || !cfg->until_failure || testrun_stopRequested) {
+        if (!ok || !cfg->until_failure || session_stopping()) {
             break;
         }
         bool failed = false;
@@ -573,7 +536,6 @@ static int testrun_run(struct testrun_plan *p, const struct testrun_fileList *li
 }
 
 int testrun_main(struct ftstress_config *cfg) {
-    testrun_installSignals();
     if (cfg->npaths == 0) {
         LOG_E("'test' takes one or more test files or directories");
         return EXIT_USAGE;
@@ -597,18 +559,11 @@ int testrun_main(struct ftstress_config *cfg) {
         free(plan.keyword);
         return EXIT_USAGE;
     }
-    struct runtime rt;
-    if (!runtime_open(cfg, &rt)) {
-        testrun_fileListFree(&list);
-        free(plan.keyword);
-        return EXIT_INTERNAL;
-    }
-    int status = testrun_setUp(&plan, cfg, &rt);
+    int status = testrun_setUp(&plan, cfg);
     if (status == EXIT_CLEAN) {
         status = testrun_run(&plan, &list);
     }
     testrun_tearDown(&plan);
-    runtime_close(&rt);
     testrun_fileListFree(&list);
     return status;
 }

@@ -1,83 +1,42 @@
-/* testrun_junit.c - JUnit XML of a test run; see testrun_junit.h. */
+/* testrun_junit.c - JUnit XML of a test run, as a junit.h document; see
+ * testrun_junit.h. */
 #include "testrun_junit.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "junit.h"
 #include "testrun_report.h"
 #include "util.h"
-#include "xml_escape.h"
 
-static void junit_attr(FILE *out, const char *name, const char *value) {
-    fprintf(out, " %s=\"", name);
-    xmlesc_write(out, value ? value : "", true);
-    fputc('"', out);
-}
-
-struct junit_counts {
-    int tests, failures, errors, skipped;
-    double seconds;
-};
-
+/* Whether t is a testcase: a test that started, or the file's own entry when
+ * it has something to say. */
 static bool junit_listed(const struct testrun_test *t, bool entry) {
     return entry ? t->verdict != TESTRUN_PASSED : t->run.started;
 }
 
-static void junit_add(struct junit_counts *c, const struct testrun_test *t) {
-    c->tests++;
-    c->seconds += t->run.seconds;
-    switch (t->verdict) {
-    case TESTRUN_FAILED:
-    case TESTRUN_FLAKY:
-    case TESTRUN_RACE:
-        c->failures++;
-        break;
-    case TESTRUN_CRASH:
-    case TESTRUN_HANG:
-    case TESTRUN_ERROR:
-        c->errors++;
-        break;
-    case TESTRUN_SKIPPED:
-        c->skipped++;
-        break;
-    default:
-        break;
-    }
-}
-
-static void junit_fileCounts(const struct testrun_file *f, struct junit_counts *c) {
-    if (junit_listed(&f->entry, true)) {
-        junit_add(c, &f->entry);
-    }
-    for (size_t i = 0; i < f->ntests; i++) {
-        if (junit_listed(&f->tests[i], false)) {
-            junit_add(c, &f->tests[i]);
-        }
-    }
-}
-
-/* The body of a failure or error: the error, tracebacks, findings. */
-static void junit_body(FILE *out, const struct testrun_test *t) {
+/* The body of a failure or error: the error, tracebacks, findings. Caller frees. */
+static char *junit_body(const struct testrun_test *t) {
+    char *body = util_dup("");
     if (t->error != NULL) {
-        xmlesc_write(out, t->error, false);
-        fputc('\n', out);
+        util_appendf(&body, "%s\n", t->error);
     }
     for (size_t i = 0; i < t->run.nfailures; i++) {
         const struct testrun_failure *fl = &t->run.failures[i];
-        char *head = fl->iteration > 0
-                         ? util_asprintf("iteration %d, %s:\n", fl->iteration, fl->who)
-                         : util_asprintf("%s:\n", fl->who);
-        xmlesc_write(out, head, false);
-        xmlesc_write(out, fl->text, false);
-        fputc('\n', out);
-        free(head);
+        if (fl->iteration > 0) {
+            util_appendf(&body, "iteration %d, %s:\n%s\n", fl->iteration, fl->who, fl->text);
+        } else {
+            util_appendf(&body, "%s:\n%s\n", fl->who, fl->text);
+        }
     }
     for (size_t i = 0; i < t->findings.count; i++) {
         char *text = testrun_findingText(&t->findings.items[i]);
-        xmlesc_write(out, text, false);
+        util_appendf(&body, "%s", text);
         free(text);
     }
+    return body;
 }
 
 /* The one-line message of a failing test. Caller frees. */
@@ -114,89 +73,60 @@ static char *junit_message(const struct testrun_test *t) {
     }
 }
 
-static void junit_testcase(FILE *out, const struct testrun_file *f, const struct testrun_test *t,
-                           const char *module) {
-    fputs("    <testcase", out);
+static enum junit_status junit_status(enum testrun_verdict v) {
+    switch (v) {
+    case TESTRUN_FAILED:
+    case TESTRUN_FLAKY:
+    case TESTRUN_RACE:
+        return JUNIT_FAILURE;
+    case TESTRUN_CRASH:
+    case TESTRUN_HANG:
+    case TESTRUN_ERROR:
+        return JUNIT_ERROR;
+    case TESTRUN_SKIPPED:
+        return JUNIT_SKIPPED;
+    default:
+        return JUNIT_PASSED;
+    }
+}
+
+/* t as a testcase of suite; module is the file's dotted module name. */
+static void junit_testcase(struct junit_suite *suite, const struct testrun_file *f,
+                           const struct testrun_test *t, const char *module) {
+    struct junit_case *c;
     if (t == &f->entry) {
-        junit_attr(out, "classname", f->display);
-        junit_attr(out, "name", "(file)");
+        c = junit_addCase(suite, f->display, "(file)", f->display, t->run.seconds);
     } else {
         const char *sep = strstr(t->run.name, "::");
         char *classname =
             sep ? util_asprintf("%s.%.*s", module, (int)(sep - t->run.name), t->run.name)
-                : strdup(module);
-        junit_attr(out, "classname", classname);
-        junit_attr(out, "name", sep ? sep + 2 : t->run.name);
+                : util_dup(module);
+        c = junit_addCase(suite, classname, sep ? sep + 2 : t->run.name, f->display,
+                          t->run.seconds);
         free(classname);
     }
-    junit_attr(out, "file", f->display);
-    fprintf(out, " time=\"%.3f\">\n", t->run.seconds);
-    const char *element = NULL;
-    switch (t->verdict) {
-    case TESTRUN_FAILED:
-    case TESTRUN_FLAKY:
-    case TESTRUN_RACE:
-        element = "failure";
-        break;
-    case TESTRUN_CRASH:
-    case TESTRUN_HANG:
-    case TESTRUN_ERROR:
-        element = "error";
-        break;
-    case TESTRUN_SKIPPED:
-        fputs("      <skipped", out);
-        junit_attr(out, "message", t->run.reason ? t->run.reason : "skipped");
-        fputs("/>\n", out);
-        break;
-    default:
-        break;
-    }
-    if (element != NULL) {
-        char *message = junit_message(t);
-        char *type = util_asprintf("ftstress.%s", testrun_verdictName(t->verdict));
-        fprintf(out, "      <%s", element);
-        junit_attr(out, "message", message);
-        junit_attr(out, "type", type);
-        fputs(">", out);
-        junit_body(out, t);
-        fprintf(out, "</%s>\n", element);
-        free(type);
-        free(message);
+    c->status = junit_status(t->verdict);
+    if (c->status == JUNIT_FAILURE || c->status == JUNIT_ERROR) {
+        c->message = junit_message(t);
+        c->type = util_asprintf("ftstress.%s", testrun_verdictName(t->verdict));
+        c->body = junit_body(t);
+    } else if (c->status == JUNIT_SKIPPED) {
+        c->message = util_dup(t->run.reason ? t->run.reason : "skipped");
     }
     if (t->run.serial_reason != NULL) {
-        fputs("      <system-out>not run in parallel: ", out);
-        xmlesc_write(out, t->run.serial_reason, false);
-        fputs("</system-out>\n", out);
+        c->system_out = util_asprintf("not run in parallel: %s", t->run.serial_reason);
     }
-    fputs("    </testcase>\n", out);
 }
 
-char *testrun_junitRender(const struct testrun_file *files, size_t n, double seconds, size_t *len) {
-    char *buf = NULL;
-    size_t size = 0;
-    FILE *out = open_memstream(&buf, &size);
-    if (out == NULL) {
-        abort();
-    }
-    struct junit_counts all = {0};
-    for (size_t i = 0; i < n; i++) {
-        junit_fileCounts(&files[i], &all);
-    }
-    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", out);
-    junit_attr(out, "name", "ftstress test");
-    fprintf(out, " tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\">\n",
-            all.tests, all.failures, all.errors, all.skipped, seconds);
+/* The document: a suite per file, a testcase per test that ran. */
+static void junit_doc(const struct testrun_file *files, size_t n, double seconds,
+                      struct junit_doc *doc) {
+    *doc = (struct junit_doc){.name = util_dup("ftstress test"), .seconds = seconds};
     for (size_t i = 0; i < n; i++) {
         const struct testrun_file *f = &files[i];
-        struct junit_counts c = {0};
-        junit_fileCounts(f, &c);
-        fputs("  <testsuite", out);
-        junit_attr(out, "name", f->display);
-        junit_attr(out, "file", f->display);
-        fprintf(out, " tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\">\n",
-                c.tests, c.failures, c.errors, c.skipped, f->seconds);
+        struct junit_suite *suite = junit_addSuite(doc, f->display, f->display, f->seconds);
         /* classname: the module's dotted name, as unittest and pytest print it. */
-        char *module = strdup(f->display);
+        char *module = util_dup(f->display);
         char *dot = strrchr(module, '.');
         if (dot != NULL && strcmp(dot, ".py") == 0) {
             *dot = '\0';
@@ -207,31 +137,32 @@ char *testrun_junitRender(const struct testrun_file *files, size_t n, double sec
             }
         }
         if (junit_listed(&f->entry, true)) {
-            junit_testcase(out, f, &f->entry, module);
+            junit_testcase(suite, f, &f->entry, module);
         }
         for (size_t j = 0; j < f->ntests; j++) {
             if (junit_listed(&f->tests[j], false)) {
-                junit_testcase(out, f, &f->tests[j], module);
+                junit_testcase(suite, f, &f->tests[j], module);
             }
         }
         free(module);
-        fputs("  </testsuite>\n", out);
     }
-    fputs("</testsuites>\n", out);
-    if (fclose(out) != 0) {
-        abort();
-    }
-    if (len != NULL) {
-        *len = size;
-    }
-    return buf;
+}
+
+char *testrun_junitRender(const struct testrun_file *files, size_t n, double seconds, size_t *len) {
+    struct junit_doc doc;
+    junit_doc(files, n, seconds, &doc);
+    char *text = junit_render(&doc, len);
+    junit_free(&doc);
+    return text;
 }
 
 bool testrun_junitWrite(const char *path, const struct testrun_file *files, size_t n,
                         double seconds) {
-    size_t len;
-    char *doc = testrun_junitRender(files, n, seconds, &len);
-    bool ok = util_writeFileAtomic(path, doc, len);
-    free(doc);
+    struct junit_doc doc;
+    junit_doc(files, n, seconds, &doc);
+    bool ok = junit_write(path, &doc);
+    int saved = errno;
+    junit_free(&doc);
+    errno = saved;
     return ok;
 }

@@ -12,11 +12,7 @@ static void testrun_outputsOutcome(struct results *r, const char *result, long s
     if (samples <= 0) {
         return;
     }
-    struct outcome *grown = realloc(r->outcomes, (r->noutcomes + 1) * sizeof(*grown));
-    if (grown == NULL) {
-        abort();
-    }
-    r->outcomes = grown;
+    r->outcomes = util_grow(r->outcomes, r->noutcomes, sizeof(*r->outcomes));
     r->outcomes[r->noutcomes++] = (struct outcome){.result = strdup(result),
                                                    .samples = samples,
                                                    .cls = cls,
@@ -134,12 +130,7 @@ static struct scenario_verdict *testrun_outputsEntry(const struct testrun_file *
 
 static void testrun_outputsAppend(struct scenario_verdict ***verdicts, size_t *n,
                                   struct scenario_verdict *v) {
-    struct scenario_verdict **grown =
-        realloc(*verdicts, (*n + 1) * sizeof(struct scenario_verdict *));
-    if (grown == NULL) {
-        abort();
-    }
-    *verdicts = grown;
+    *verdicts = util_grow(*verdicts, *n, sizeof(**verdicts));
     (*verdicts)[(*n)++] = v;
 }
 

@@ -161,13 +161,8 @@ static void report_test(FILE *out, const struct testrun_test *t, struct report_s
             continue;
         }
         report_textFinding(out, f);
-        const char **sigs = realloc(seen->signatures, (seen->count + 1) * sizeof(*sigs));
-        const char **wh = sigs ? realloc(seen->where, (seen->count + 1) * sizeof(*wh)) : NULL;
-        if (sigs == NULL || wh == NULL) {
-            abort();
-        }
-        seen->signatures = sigs;
-        seen->where = wh;
+        seen->signatures = util_grow(seen->signatures, seen->count, sizeof(*seen->signatures));
+        seen->where = util_grow(seen->where, seen->count, sizeof(*seen->where));
         seen->signatures[seen->count] = f->signature;
         seen->where[seen->count++] = t->id;
     }

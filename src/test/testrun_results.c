@@ -68,11 +68,7 @@ static struct testrun_record *results_get(struct testrun_results *r, const char 
     if (rec != NULL) {
         return rec;
     }
-    struct testrun_record *grown = realloc(r->tests, (r->ntests + 1) * sizeof(*grown));
-    if (grown == NULL) {
-        abort();
-    }
-    r->tests = grown;
+    r->tests = util_grow(r->tests, r->ntests, sizeof(*r->tests));
     rec = &r->tests[r->ntests++];
     memset(rec, 0, sizeof(*rec));
     rec->name = strdup(name);
@@ -116,12 +112,7 @@ static void results_line(struct testrun_results *r, char *line) {
         results_setString(&results_get(r, f[1])->serial_reason, f[2]);
     } else if (strcmp(tag, "failure") == 0 && n >= 5) {
         struct testrun_record *rec = results_get(r, f[1]);
-        struct testrun_failure *grown =
-            realloc(rec->failures, (rec->nfailures + 1) * sizeof(*grown));
-        if (grown == NULL) {
-            abort();
-        }
-        rec->failures = grown;
+        rec->failures = util_grow(rec->failures, rec->nfailures, sizeof(*rec->failures));
         rec->failures[rec->nfailures++] = (struct testrun_failure){
             .iteration = atoi(f[2]), .who = strdup(f[3]), .text = strdup(f[4])};
     } else if (strcmp(tag, "end") == 0 && n >= 8) {

@@ -54,11 +54,7 @@ void testrun_fileAddResults(struct testrun_file *f, struct testrun_results *r) {
         struct testrun_record *rec = &r->tests[i];
         struct testrun_test *t = tests_find(f, rec->name);
         if (t == NULL) {
-            struct testrun_test *grown = realloc(f->tests, (f->ntests + 1) * sizeof(*grown));
-            if (grown == NULL) {
-                abort();
-            }
-            f->tests = grown;
+            f->tests = util_grow(f->tests, f->ntests, sizeof(*f->tests));
             t = &f->tests[f->ntests++];
             memset(t, 0, sizeof(*t));
             t->id = util_asprintf("%s::%s", f->display, rec->name);

@@ -18,7 +18,7 @@
 #include "campaign_plan.h"
 #include "campaign_progress.h"
 #include "campaign_state.h"
-#include "exitcode.h"
+#include "cmdline.h"
 #include "manifest.h"
 #include "util.h"
 
