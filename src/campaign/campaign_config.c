@@ -404,9 +404,8 @@ bool campaign_configParse(const char *name, const char *text, const char *base_d
 bool campaign_configLoad(const char *path, struct campaign_config *c, char **error) {
     memset(c, 0, sizeof(*c));
     size_t len = 0;
-    char *text = util_readFile(path, &len);
+    char *text = util_readFileOrError(path, &len, error);
     if (text == NULL) {
-        *error = util_asprintf("%s: %s", path, strerror(errno));
         return false;
     }
     if (strlen(text) != len) {

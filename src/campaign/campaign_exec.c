@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "spawn.h"
 #include "util.h"
 
 void campaign_execInit(void) {
@@ -118,12 +119,7 @@ struct campaign_childResult campaign_execRun(const struct campaign_child *c) {
     double term_at = 0, last_tick = 0;
     bool killed = false;
     for (;;) {
-        pid_t got = waitpid(pid, &status, WNOHANG);
-        if (got == pid) {
-            break;
-        }
-        if (got < 0 && errno != EINTR) {
-            LOG_P("waitpid on %d", (int)pid);
+        if (spawn_poll(pid, 0, &status) != 0) {
             break;
         }
         double now = util_now();

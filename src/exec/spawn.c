@@ -22,6 +22,18 @@ void spawn_interrupt(void) {
     spawn_interrupted = 1;
 }
 
+int spawn_poll(pid_t pid, int flags, int *status) {
+    pid_t got = waitpid(pid, status, WNOHANG | flags);
+    if (got == pid) {
+        return 1;
+    }
+    if (got < 0 && errno != EINTR) {
+        LOG_P("waitpid on %d", (int)pid);
+        return -1;
+    }
+    return 0;
+}
+
 /* environ with req->env laid over it. The array is freed by the caller; the
  * strings are borrowed. */
 static char **spawn_mergeEnv(const char *const *extra) {
@@ -98,8 +110,8 @@ struct spawn_result spawn_run(const struct spawn_request *req) {
     double last_progress = start;
     struct stat seen = {0};
     for (;;) {
-        pid_t got = waitpid(pid, &status, WNOHANG | WUNTRACED);
-        if (got == pid && WIFSTOPPED(status)) {
+        int got = spawn_poll(pid, WUNTRACED, &status);
+        if (got == 1 && WIFSTOPPED(status)) {
             /* The shims stop a crashing process for us (FTSTRESS_SHIM_CRASH_STOP). */
             if (WSTOPSIG(status) == SIGSTOP && req->on_crash_stop != NULL) {
                 req->on_crash_stop(pid, req->on_crash_stop_arg);
@@ -107,11 +119,7 @@ struct spawn_result spawn_run(const struct spawn_request *req) {
             kill(pid, SIGCONT);
             continue;
         }
-        if (got == pid) {
-            break;
-        }
-        if (got < 0 && errno != EINTR) {
-            LOG_P("waitpid on %d", (int)pid);
+        if (got != 0) {
             break;
         }
         double now = util_now();

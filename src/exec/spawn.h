@@ -45,4 +45,9 @@ struct spawn_result spawn_run(const struct spawn_request *req);
  * spawn_run returns. Async-signal-safe. */
 void spawn_interrupt(void);
 
+/* One non-blocking look at child pid (waitpid with WNOHANG and flags):
+ * 1 when it changed state (its status in *status), 0 while it runs, -1 after
+ * logging a waitpid failure (EINTR is "runs"). */
+int spawn_poll(pid_t pid, int flags, int *status);
+
 #endif

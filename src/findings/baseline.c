@@ -81,11 +81,8 @@ bool baseline_load(const char *path, struct baseline *b, char **error) {
     memset(b, 0, sizeof(*b));
     *error = NULL;
     size_t len;
-    char *text = util_readFile(path, &len);
+    char *text = util_readFileOrError(path, &len, error);
     if (text == NULL) {
-        int saved = errno;
-        *error = util_asprintf("%s: %s", path, strerror(saved));
-        errno = saved;
         return false;
     }
     b->path = strdup(path);

@@ -624,11 +624,8 @@ bool jsonr_parseFile(const char *path, const struct jsonr_limits *limits, struct
         return false;
     }
     size_t len;
-    char *text = util_readFile(path, &len);
+    char *text = util_readFileOrError(path, &len, error);
     if (text == NULL) {
-        int saved = errno;
-        *error = util_asprintf("%s: %s", path, strerror(saved));
-        errno = saved;
         return false;
     }
     struct jsonr_error e;

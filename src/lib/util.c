@@ -50,6 +50,16 @@ char *util_readFile(const char *path, size_t *len) {
     return buf;
 }
 
+char *util_readFileOrError(const char *path, size_t *len, char **error) {
+    char *text = util_readFile(path, len);
+    if (text == NULL) {
+        int saved = errno;
+        *error = util_asprintf("%s: %s", path, strerror(saved));
+        errno = saved;
+    }
+    return text;
+}
+
 bool util_writeFileAtomic(const char *path, const char *data, size_t len) {
     char *tmp = util_asprintf("%s.tmp.%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -10,6 +10,10 @@
  * Caller frees. */
 char *util_readFile(const char *path, size_t *len);
 
+/* util_readFile, or NULL with *error "PATH: strerror" (caller frees) and
+ * errno kept: the one message every reader of a user's file gives. */
+char *util_readFileOrError(const char *path, size_t *len, char **error);
+
 /* Writes len bytes to path atomically: a temporary file beside it, fsync, rename.
  * Returns false with errno set; the old file is then unchanged. */
 bool util_writeFileAtomic(const char *path, const char *data, size_t len);
