@@ -22,13 +22,7 @@ const struct opt_spec cmdline_options[] = {
 };
 const size_t cmdline_noptions = sizeof(cmdline_options) / sizeof(cmdline_options[0]);
 
-/* The commands: the words that name them, their arguments and what they do. */
-static const struct {
-    enum ftstress_command cmd;
-    const char *word, *sub; /* "runtime" "info"; sub NULL for one-word commands */
-    const char *args;
-    const char *summary; /* first line for the command list; all of it for its --help */
-} cmdline_commands[] = {
+const struct cmd_spec cmdline_commands[] = {
     {CMD_RUN, "run", NULL, "[PATH...]",
      "run scenario files or directories (default: the\nbuilt-in scenarios)"},
     {CMD_REPLAY, "replay", NULL, "CASE",
@@ -45,13 +39,16 @@ static const struct {
      "a nightly job: the work of --config FILE within --budget,\nresumable in --state DIR, "
      "shardable (ci/campaign.md)"},
     {CMD_SCENARIOS, "scenarios", NULL, "", "list the built-in scenarios"},
+    {CMD_DOCTOR, "doctor", NULL, "",
+     "check the runtime and the machine (ASLR bits, ptrace,\nllvm-symbolizer, venv, disk), "
+     "each with its fix"},
     {CMD_RUNTIME_INFO, "runtime", "info", "", "show the runtime in use (from its manifest)"},
     {CMD_RUNTIME_BUILD, "runtime", "build", "",
      "build the runtime once into the cache (about 10 min)"},
 };
-#define CMDLINE_NCOMMANDS (sizeof(cmdline_commands) / sizeof(cmdline_commands[0]))
+const size_t cmdline_ncommands = sizeof(cmdline_commands) / sizeof(cmdline_commands[0]);
 
-static const char cmdline_exitText[] =
+const char cmdline_exitText[] =
     "exit status: 0 nothing found, 1 findings, 2 usage or input error,\n"
     "3 internal error (e.g. no runtime built yet).\n";
 
@@ -66,10 +63,9 @@ const struct opt_spec *cmdline_findOption(const char *name) {
     return NULL;
 }
 
-/* "run" or "runtime build": the command's words. */
-static const char *cmdline_commandName(enum ftstress_command cmd) {
+const char *cmdline_commandName(enum ftstress_command cmd) {
     static char buf[32];
-    for (size_t i = 0; i < CMDLINE_NCOMMANDS; i++) {
+    for (size_t i = 0; i < cmdline_ncommands; i++) {
         if (cmdline_commands[i].cmd == cmd) {
             snprintf(buf, sizeof(buf), "%s%s%s", cmdline_commands[i].word,
                      cmdline_commands[i].sub ? " " : "",
@@ -128,7 +124,7 @@ void cmdline_printHelp(void) {
            "crashes and hangs, each with what replays it.\n"
            "\n"
            "commands:\n");
-    for (size_t i = 0; i < CMDLINE_NCOMMANDS; i++) {
+    for (size_t i = 0; i < cmdline_ncommands; i++) {
         char left[64];
         snprintf(left, sizeof(left), "  %s%s%s %s", cmdline_commands[i].word,
                  cmdline_commands[i].sub ? " " : "",
@@ -148,7 +144,7 @@ void cmdline_printHelp(void) {
 }
 
 void cmdline_printCommandHelp(FILE *out, enum ftstress_command cmd) {
-    for (size_t i = 0; i < CMDLINE_NCOMMANDS; i++) {
+    for (size_t i = 0; i < cmdline_ncommands; i++) {
         if (cmdline_commands[i].cmd != cmd) {
             continue;
         }
@@ -176,7 +172,7 @@ static int cmdline_command(int argc, char **argv, int first, struct ftstress_con
     const char *word = argv[first];
     const char *sub = first + 1 < argc ? argv[first + 1] : "";
     bool known_word = false;
-    for (size_t i = 0; i < CMDLINE_NCOMMANDS; i++) {
+    for (size_t i = 0; i < cmdline_ncommands; i++) {
         if (strcmp(word, cmdline_commands[i].word) != 0) {
             continue;
         }
@@ -197,7 +193,7 @@ static int cmdline_command(int argc, char **argv, int first, struct ftstress_con
 /* "fuzz, test" for an option's commands. Caller frees. */
 static char *cmdline_commandList(unsigned commands) {
     char *list = NULL;
-    for (int cmd = CMD_RUN; cmd <= CMD_CAMPAIGN; cmd++) {
+    for (int cmd = CMD_RUN; cmd <= CMD_DOCTOR; cmd++) {
         if (commands & C_BIT(cmd)) {
             util_appendf(&list, "%s%s", list ? ", " : "", cmdline_commandName(cmd));
         }
@@ -471,7 +467,8 @@ int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
         return EXIT_USAGE;
     }
     if ((cfg->command == CMD_RUNTIME_INFO || cfg->command == CMD_RUNTIME_BUILD ||
-         cfg->command == CMD_SCENARIOS || cfg->command == CMD_CAMPAIGN) &&
+         cfg->command == CMD_SCENARIOS || cfg->command == CMD_CAMPAIGN ||
+         cfg->command == CMD_DOCTOR) &&
         cfg->npaths != 0) {
         LOG_E("'%s' takes no argument, not '%s'", cmdline_commandName(cfg->command), cfg->paths[0]);
         return EXIT_USAGE;

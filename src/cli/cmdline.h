@@ -30,6 +30,25 @@ struct opt_spec {
     const char *help;
 };
 
+/* One command: the words that name it, its arguments and what it does. */
+struct cmd_spec {
+    enum ftstress_command cmd;
+    const char *word, *sub; /* "runtime" "info"; sub NULL for one-word commands */
+    const char *args;
+    const char *summary; /* first line for the command list; all of it for its --help */
+};
+
+/* Every command, in the order --help lists them, and their number. */
+extern const struct cmd_spec cmdline_commands[];
+extern const size_t cmdline_ncommands;
+
+/* "run" or "runtime build": the command's words. Static storage, overwritten
+ * by the next call. */
+const char *cmdline_commandName(enum ftstress_command cmd);
+
+/* The exit status paragraph of every help text. */
+extern const char cmdline_exitText[];
+
 /* The table, in options.def order, and its length. */
 extern const struct opt_spec cmdline_options[];
 extern const size_t cmdline_noptions;

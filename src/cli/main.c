@@ -7,6 +7,7 @@
 #include "campaign.h"
 #include "cmdline.h"
 #include "config.h"
+#include "doctor.h"
 #include "fuzz.h"
 #include "fuzz_case.h"
 #include "log.h"
@@ -52,6 +53,8 @@ int main(int argc, char **argv) {
         return merge_main(&cfg);
     case CMD_CAMPAIGN:
         return campaign_main(&cfg);
+    case CMD_DOCTOR:
+        return doctor_main(&cfg);
     case CMD_RUNTIME_INFO:
         return runtime_printInfo(&cfg);
     case CMD_RUNTIME_BUILD:

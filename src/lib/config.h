@@ -16,6 +16,7 @@ enum ftstress_command {
     CMD_FUZZ,      /* fuzz a target under threads (fuzz.h) */
     CMD_MERGE,     /* join JSON reports of shards or nights (merge.h) */
     CMD_CAMPAIGN,  /* a budgeted, resumable, shardable nightly job (campaign.h) */
+    CMD_DOCTOR,    /* check the runtime and the machine (doctor.h) */
 };
 
 /* One bit per command, for the sets of commands an option applies to (options.def). */
@@ -29,9 +30,10 @@ enum ftstress_command {
 #define C_FUZZ C_BIT(CMD_FUZZ)
 #define C_MERGE C_BIT(CMD_MERGE)
 #define C_CAMPAIGN C_BIT(CMD_CAMPAIGN)
+#define C_DOCTOR C_BIT(CMD_DOCTOR)
 #define C_ALL                                                                                      \
     (C_RUN | C_REPLAY | C_RUNTIME_INFO | C_RUNTIME_BUILD | C_SCENARIOS | C_TEST | C_FUZZ |         \
-     C_MERGE | C_CAMPAIGN)
+     C_MERGE | C_CAMPAIGN | C_DOCTOR)
 
 enum noise_level { NOISE_OFF, NOISE_LOW, NOISE_HIGH };
 
