@@ -87,10 +87,11 @@ case "$version" in
 esac
 
 cc_version=$(clang --version | head -n1)
-# The report hook is part of what the tsan flavour is built from.
-hook="$here/tsan_report_hook.c"
+# The report hook, with the frame decoder it reads Python stacks with, is part
+# of what the tsan flavour is built from.
+hook_files=("$here/pyframe_decode.h" "$here/pyframe_decode.c" "$here/tsan_report_hook.c")
 hook_hash=""
-[ "$flavour" = tsan ] && hook_hash=$(sha256sum "$hook" | cut -c1-16)
+[ "$flavour" = tsan ] && hook_hash=$(cat "${hook_files[@]}" | sha256sum | cut -c1-16)
 flags_hash=$(printf '%s\n%s\n%s\n' "$flags" "$cc_version" "$hook_hash" | sha256sum | cut -c1-8)
 key="cpython-$version-$flavour-$src_hash-$flags_hash"
 final="$cache/runtimes/$key"
@@ -148,7 +149,10 @@ if [ ! -f "$configured" ]; then
 	if [ "$flavour" = tsan ]; then
 		# The executable gets ftstress's TSan report hook (see the file's comment):
 		# __tsan_on_report can only be overridden from inside the executable.
-		{ printf '\n'; cat "$hook"; } >> "$build/Programs/python.c" || step_failed add-report-hook
+		# The decoder's header sits beside python.c, which gets the decoder and the hook.
+		{ cp "$here/pyframe_decode.h" "$build/Programs/" &&
+			{ printf '\n'; cat "$here/pyframe_decode.c"; printf '\n'; cat "$here/tsan_report_hook.c"; } >> "$build/Programs/python.c"; } ||
+			step_failed add-report-hook
 	fi
 	# Debug info is kept (-g) so the shims and the report unwinder can name files and
 	# lines inside the interpreter. The rpath is relative to the executable, so the
