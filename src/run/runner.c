@@ -124,7 +124,7 @@ static int runner_scenarios(struct ftstress_config *cfg, const struct scenario_l
         if (v == NULL) {
             abort();
         }
-        vs.v = util_grow(vs.v, vs.n, sizeof(*vs.v));
+        vs.v = util_grow(vs.v, vs.n, sizeof(struct scenario_verdict *));
         vs.v[vs.n++] = v;
         if (!runner_scenario(cfg, rt, ss.tsan_supp, &ss.supp, list->paths[i], ss.work,
                              replaying == NULL, v)) {

@@ -130,7 +130,7 @@ static struct scenario_verdict *testrun_outputsEntry(const struct testrun_file *
 
 static void testrun_outputsAppend(struct scenario_verdict ***verdicts, size_t *n,
                                   struct scenario_verdict *v) {
-    *verdicts = util_grow(*verdicts, *n, sizeof(**verdicts));
+    *verdicts = util_grow(*verdicts, *n, sizeof(struct scenario_verdict *));
     (*verdicts)[(*n)++] = v;
 }
 
