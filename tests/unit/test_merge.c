@@ -390,6 +390,11 @@ static void test_malformed_input_names_the_file_line_and_column(void **state) {
     t = a_with("\"first_seen\": \"2025-01-31T10:00:00Z\"", "\"first_seen\": \"yesterday\"");
     add_fails(t, "\"first_seen\" should be an ISO 8601 UTC time");
     free(t);
+    /* Found by the fuzzer: year 0640 was read, then written back as "640-...". */
+    t = a_with("\"first_seen\": \"2025-01-31T10:00:00Z\"",
+               "\"first_seen\": \"0640-01-31T10:00:00Z\"");
+    add_fails(t, "\"first_seen\" should be an ISO 8601 UTC time from 1970 on");
+    free(t);
     t = a_with("\"8146da043e1b583d\"\n      ]", "\"0000000000000000\"\n      ]");
     add_fails(t, "finding 0000000000000000 is not in the report's \"findings\"");
     free(t);
