@@ -29,31 +29,39 @@ char *fuzz_caseFormat(const struct fuzz_case *c, const char *path) {
     char stamp[32];
     time_t now = time(NULL);
     strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    /* Every value on its line: a newline would start a line of its own and a
+     * trailing CR would be taken for the line's end when the case is read. */
+    char *target = fuzz_caseOneLine(c->target);
+    char *label = fuzz_caseOneLine(c->label);
+    char *runtime = fuzz_caseOneLine(c->runtime_key);
+    char *kind = fuzz_caseOneLine(c->kind);
     char *verdict = fuzz_caseOneLine(c->verdict);
     char *sig = fuzz_caseOneLine(c->signature);
-    char *text =
-        util_asprintf("# ftstress fuzz case: replay with 'ftstress replay %s'\n"
-                      "format=1\n"
-                      "kind=fuzz\n"
-                      "target=%s\n"
-                      "label=%s\n"
-                      "seed=%" PRIu64 "\n"
-                      "iteration=%ld\n"
-                      "threads=%d\n"
-                      "ops=%d\n"
-                      "noise=%s\n"
-                      "timeout=%g\n"
-                      "runtime=%s\n"
-                      "finding_kind=%s\n"
-                      "signature=%s\n"
-                      "verdict=%s\n"
-                      "original_ops=%zu\n"
-                      "reproduced=%d\n"
-                      "found_at=%s\n",
-                      path ? path : "CASE", c->target, c->label ? c->label : "", c->seed,
-                      c->iteration, c->threads, c->ops, config_noiseName(c->noise), c->timeout,
-                      c->runtime_key ? c->runtime_key : "", c->kind ? c->kind : "", sig, verdict,
-                      c->original_ops, c->reproduced, stamp);
+    char *text = util_asprintf("# ftstress fuzz case: replay with 'ftstress replay %s'\n"
+                               "format=1\n"
+                               "kind=fuzz\n"
+                               "target=%s\n"
+                               "label=%s\n"
+                               "seed=%" PRIu64 "\n"
+                               "iteration=%ld\n"
+                               "threads=%d\n"
+                               "ops=%d\n"
+                               "noise=%s\n"
+                               "timeout=%g\n"
+                               "runtime=%s\n"
+                               "finding_kind=%s\n"
+                               "signature=%s\n"
+                               "verdict=%s\n"
+                               "original_ops=%zu\n"
+                               "reproduced=%d\n"
+                               "found_at=%s\n",
+                               path ? path : "CASE", target, label, c->seed, c->iteration,
+                               c->threads, c->ops, config_noiseName(c->noise), c->timeout, runtime,
+                               kind, sig, verdict, c->original_ops, c->reproduced, stamp);
+    free(target);
+    free(label);
+    free(runtime);
+    free(kind);
     free(verdict);
     free(sig);
     for (size_t t = 0; t < c->plan.nthreads; t++) {

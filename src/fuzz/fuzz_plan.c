@@ -68,6 +68,13 @@ static void fuzz_planGrow(struct fuzz_plan *p, size_t nthreads) {
 
 bool fuzz_planSetThread(struct fuzz_plan *p, size_t tid, const char *text, char *err,
                         size_t errlen) {
+    /* tid comes from a file (a results file, a case): unchecked, one line
+     * could make the plan allocate gigabytes of empty threads. */
+    if (tid >= FUZZ_PLAN_MAX_THREADS) {
+        snprintf(err, errlen, "thread %zu is beyond the %d a plan holds", tid,
+                 FUZZ_PLAN_MAX_THREADS);
+        return false;
+    }
     struct fuzz_thread t;
     if (!fuzz_planParseThread(text, &t, err, errlen)) {
         return false;

@@ -31,7 +31,11 @@ struct fuzz_plan {
  * bad word in err, on a word that is not NAME:ARGSEED. */
 bool fuzz_planParseThread(const char *text, struct fuzz_thread *out, char *err, size_t errlen);
 
-/* Parses text as thread tid of p, growing p to tid + 1 threads. Same errors. */
+/* The most threads a plan holds: --threads' own bound. */
+#define FUZZ_PLAN_MAX_THREADS 256
+
+/* Parses text as thread tid of p, growing p to tid + 1 threads. Same errors,
+ * and false for a tid of FUZZ_PLAN_MAX_THREADS or more. */
 bool fuzz_planSetThread(struct fuzz_plan *p, size_t tid, const char *text, char *err,
                         size_t errlen);
 

@@ -797,11 +797,14 @@ bool jsonr_memberTime(struct jsonr_check *c, const struct jsonr_value *obj, cons
     if (ok) {
         ok = sscanf(v->string, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
                     &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &used) == 6 &&
-             used == (int)v->length && tm.tm_mon >= 1 && tm.tm_mon <= 12 && tm.tm_mday >= 1 &&
-             tm.tm_mday <= 31 && tm.tm_hour <= 23 && tm.tm_min <= 59 && tm.tm_sec <= 60;
+             used == (int)v->length && tm.tm_year >= 1970 && tm.tm_mon >= 1 && tm.tm_mon <= 12 &&
+             tm.tm_mday >= 1 && tm.tm_mday <= 31 && tm.tm_hour <= 23 && tm.tm_min <= 59 &&
+             tm.tm_sec <= 60;
     }
     if (!ok) {
-        jsonr_checkFail(c, v, "\"%s\" should be an ISO 8601 UTC time like \"2025-01-31T12:00:00Z\"",
+        jsonr_checkFail(c, v,
+                        "\"%s\" should be an ISO 8601 UTC time from 1970 on, like "
+                        "\"2025-01-31T12:00:00Z\"",
                         key);
         return false;
     }

@@ -124,7 +124,9 @@ bool jsonr_seed(struct jsonr_check *c, const struct jsonr_value *v, uint64_t *ou
 bool jsonr_memberSeed(struct jsonr_check *c, const struct jsonr_value *obj, const char *key,
                       uint64_t *out);
 
-/* An ISO 8601 UTC time "YYYY-MM-DDTHH:MM:SSZ" member; null (when nullable) is 0. */
+/* An ISO 8601 UTC time "YYYY-MM-DDTHH:MM:SSZ" member from 1970 on (a time
+ * the writers' gmtime and strftime print back as the same text: "%Y" has no
+ * leading zeros for years before 1000); null (when nullable) is 0. */
 bool jsonr_memberTime(struct jsonr_check *c, const struct jsonr_value *obj, const char *key,
                       bool nullable, int64_t *out);
 

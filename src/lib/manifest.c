@@ -38,6 +38,14 @@ bool manifest_parse(const char *name, const char *text, size_t len, struct manif
         while (p < eol && (*p == ' ' || *p == '\t')) {
             p++;
         }
+        /* A NUL would silently cut the key or value short: the file is not text. */
+        const char *nul = memchr(line, '\0', (size_t)(eol - line));
+        if (nul != NULL) {
+            snprintf(err, errlen, "%s:%zu: a NUL byte at column %zu", name, lineno,
+                     (size_t)(nul - line) + 1);
+            manifest_free(m);
+            return false;
+        }
         if (p < eol && *p != '#') {
             const char *eq = memchr(p, '=', (size_t)(eol - p));
             if (eq == NULL || eq == p) {

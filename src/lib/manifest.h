@@ -1,7 +1,8 @@
 /* manifest.h - key=value files: the runtime manifest, saved cases, shim stats.
  *
  * One "key=value" a line; blank lines and lines starting with '#' are skipped.
- * Keys are unique; a later duplicate replaces the earlier value. */
+ * Keys are unique; a later duplicate replaces the earlier value. A NUL byte
+ * anywhere in a line makes the line malformed (it would cut a key or value). */
 #ifndef FTSTRESS_MANIFEST_H
 #define FTSTRESS_MANIFEST_H
 

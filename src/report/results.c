@@ -8,6 +8,23 @@
 
 #define RESULTS_MAX_FIELDS 4
 
+/* Every count read from a results file is clamped to [0, RESULTS_MAX_COUNT],
+ * and sums over runs saturate there: a corrupted or hostile file can then make
+ * no count negative, overflow no sum, and no report that merge (which reads
+ * counts up to 2^53) would refuse. */
+#define RESULTS_MAX_COUNT (1LL << 53)
+#define RESULTS_MAX_THREADS (1 << 20)
+
+static long long results_count(const char *text, long long max) {
+    long long v = strtoll(text, NULL, 10); /* saturates at LLONG_MIN/MAX, unlike atol */
+    return v < 0 ? 0 : v > max ? max : v;
+}
+
+/* a + b for counts within [0, RESULTS_MAX_COUNT]. */
+static long long results_sum(long long a, long long b) {
+    return a > RESULTS_MAX_COUNT - b ? RESULTS_MAX_COUNT : a + b;
+}
+
 struct declared {
     enum outcome_class cls;
     char *result;
@@ -135,11 +152,11 @@ bool results_load(const char *path, struct results *r) {
             r->description = strdup(n >= 3 ? f[2] : "");
         } else if (strcmp(tag, "param") == 0 && n >= 3) {
             if (strcmp(f[1], "threads") == 0) {
-                r->threads = atoi(f[2]);
+                r->threads = (int)results_count(f[2], RESULTS_MAX_THREADS);
             } else if (strcmp(f[1], "seed") == 0) {
                 r->seed = strtoull(f[2], NULL, 10);
             } else if (strcmp(f[1], "iterations") == 0) {
-                r->iterations = atol(f[2]);
+                r->iterations = (long)results_count(f[2], RESULTS_MAX_COUNT);
             }
         } else if (strcmp(tag, "declare") == 0 && n >= 3) {
             decl = util_grow(decl, ndecl, sizeof(*decl));
@@ -149,20 +166,21 @@ bool results_load(const char *path, struct results *r) {
             results_freeOutcomes(snap.outcomes, snap.noutcomes);
             memset(&snap, 0, sizeof(snap));
             snap.open = true;
-            snap.done = atol(f[1]);
+            snap.done = (long)results_count(f[1], RESULTS_MAX_COUNT);
             snap.seconds = atof(f[2]);
         } else if (strcmp(tag, "outcome") == 0 && n >= 3 && snap.open) {
-            results_addOutcome(&snap.outcomes, &snap.noutcomes, f[2], atol(f[1]),
-                               OUTCOME_UNEXPECTED, "");
+            results_addOutcome(&snap.outcomes, &snap.noutcomes, f[2],
+                               (long)results_count(f[1], RESULTS_MAX_COUNT), OUTCOME_UNEXPECTED,
+                               "");
         } else if (strcmp(tag, "counts") == 0 && n >= 4 && snap.open) {
             snap.has_counts = true;
-            snap.expected = atoll(f[1]);
-            snap.observed = atoll(f[2]);
-            snap.lossy = atoll(f[3]);
+            snap.expected = results_count(f[1], RESULTS_MAX_COUNT);
+            snap.observed = results_count(f[2], RESULTS_MAX_COUNT);
+            snap.lossy = results_count(f[3], RESULTS_MAX_COUNT);
         } else if (strcmp(tag, "first_failure") == 0 && n >= 3 && snap.open) {
             snap.has_first_failure = true;
             snap.ff_seconds = atof(f[1]);
-            snap.ff_iteration = atol(f[2]);
+            snap.ff_iteration = (long)results_count(f[2], RESULTS_MAX_COUNT);
         } else if (strcmp(tag, "end") == 0 && snap.open) {
             results_commit(r, &snap, decl, ndecl, n >= 2 && strcmp(f[1], "final") == 0);
         } else if (strcmp(tag, "error") == 0 && n >= 3 && r->error == NULL) {
@@ -196,7 +214,7 @@ void results_merge(struct results *dst, const struct results *src) {
         const struct outcome *o = &src->outcomes[i];
         struct outcome *mine = results_find(dst->outcomes, dst->noutcomes, o->result);
         if (mine != NULL) {
-            mine->samples += o->samples;
+            mine->samples = (long)results_sum(mine->samples, o->samples);
         } else {
             results_addOutcome(&dst->outcomes, &dst->noutcomes, o->result, o->samples, o->cls,
                                o->description);
@@ -208,14 +226,14 @@ void results_merge(struct results *dst, const struct results *src) {
         dst->first_failure_seconds = src->first_failure_seconds;
         dst->first_failure_iteration = src->first_failure_iteration;
     }
-    dst->iterations += src->iterations;
-    dst->done += src->done;
+    dst->iterations = (long)results_sum(dst->iterations, src->iterations);
+    dst->done = (long)results_sum(dst->done, src->done);
     dst->seconds += src->seconds;
     if (src->has_counts) {
         dst->has_counts = true;
-        dst->expected += src->expected;
-        dst->observed += src->observed;
-        dst->lossy_states += src->lossy_states;
+        dst->expected = results_sum(dst->expected, src->expected);
+        dst->observed = results_sum(dst->observed, src->observed);
+        dst->lossy_states = results_sum(dst->lossy_states, src->lossy_states);
     }
     if (dst->error == NULL && src->error != NULL) {
         dst->error = strdup(src->error);
@@ -229,7 +247,7 @@ long results_failingSamples(const struct results *r) {
     long n = 0;
     for (size_t i = 0; i < r->noutcomes; i++) {
         if (r->outcomes[i].cls >= OUTCOME_INTERESTING) {
-            n += r->outcomes[i].samples;
+            n = (long)results_sum(n, r->outcomes[i].samples);
         }
     }
     return n;

@@ -3,7 +3,8 @@
  *
  * The harness appends a complete snapshot of its histogram every half second;
  * only complete snapshots (ended by an "end" line) are taken, so a run killed
- * mid-write still yields everything up to its last snapshot. */
+ * mid-write still yields everything up to its last snapshot. Counts are read
+ * clamped to [0, 2^53] and summed saturating there, whatever the file says. */
 #ifndef FTSTRESS_RESULTS_H
 #define FTSTRESS_RESULTS_H
 

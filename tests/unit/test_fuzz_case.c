@@ -134,6 +134,36 @@ static void test_safe_name_keeps_only_file_name_characters(void **state) {
     free(s);
 }
 
+/* Found by the fuzzer: a target ending in CR (read from "target=x\r\r\n")
+ * was written back as "target=x\r\n" and read as "x"; a newline in a value
+ * would have started a line of its own. */
+static void test_format_keeps_every_value_on_its_line(void **state) {
+    struct fuzz_case c = {.target = "mod:factory\r",
+                          .label = "two\nlines",
+                          .seed = 7,
+                          .iteration = 1,
+                          .threads = 2,
+                          .ops = 3,
+                          .noise = NOISE_LOW,
+                          .timeout = 120,
+                          .runtime_key = "rt\r\nkind=scenario",
+                          .verdict = "data race",
+                          .kind = "data-race\n"};
+    char *text = fuzz_caseFormat(&c, "x.case");
+    struct fuzz_case back;
+    char err[256];
+    assert_true(fuzz_caseParse("x.case", text, strlen(text), &back, err, sizeof(err)));
+    assert_string_equal(back.target, "mod:factory ");
+    assert_string_equal(back.label, "two lines");
+    assert_string_equal(back.runtime_key, "rt  kind=scenario");
+    assert_string_equal(back.kind, "data-race ");
+    char *again = fuzz_caseFormat(&back, "x.case");
+    assert_int_equal(strlen(again), strlen(text));
+    fuzz_caseFree(&back);
+    free(again);
+    free(text);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_minimized_case_loads_with_its_sequence),
@@ -143,6 +173,7 @@ int main(void) {
         cmocka_unit_test(test_missing_and_malformed_fields_are_named),
         cmocka_unit_test(test_saved_case_reads_back_the_same),
         cmocka_unit_test(test_safe_name_keeps_only_file_name_characters),
+        cmocka_unit_test(test_format_keeps_every_value_on_its_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -77,6 +77,19 @@ static void test_set_thread_grows_the_plan_with_empty_threads(void **state) {
     fuzz_planFree(&p);
 }
 
+/* Found by the fuzzer: "plan 1 312345678 x:1" in a results file made the
+ * plan allocate 7 GB of empty threads. */
+static void test_set_thread_refuses_a_thread_beyond_the_bound(void **state) {
+    struct fuzz_plan p = {0};
+    char err[128];
+    assert_true(fuzz_planSetThread(&p, FUZZ_PLAN_MAX_THREADS - 1, "x:1", err, sizeof(err)));
+    assert_false(fuzz_planSetThread(&p, FUZZ_PLAN_MAX_THREADS, "x:1", err, sizeof(err)));
+    assert_string_equal(err, "thread 256 is beyond the 256 a plan holds");
+    assert_false(fuzz_planSetThread(&p, 312345678, "x:1", err, sizeof(err)));
+    assert_int_equal(p.nthreads, FUZZ_PLAN_MAX_THREADS);
+    fuzz_planFree(&p);
+}
+
 static void test_without_a_range_of_flat_indices_drops_emptied_threads(void **state) {
     struct fuzz_plan p, q;
     two_threads(&p);
@@ -144,6 +157,7 @@ int main(void) {
         cmocka_unit_test(test_bad_words_are_named),
         cmocka_unit_test(test_empty_text_is_an_empty_thread),
         cmocka_unit_test(test_set_thread_grows_the_plan_with_empty_threads),
+        cmocka_unit_test(test_set_thread_refuses_a_thread_beyond_the_bound),
         cmocka_unit_test(test_without_a_range_of_flat_indices_drops_emptied_threads),
         cmocka_unit_test(test_without_thread_removes_exactly_that_thread),
         cmocka_unit_test(test_copy_is_deep_and_equal),

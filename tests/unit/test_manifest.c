@@ -56,6 +56,16 @@ static void test_manifest_parse_handles_crlf_and_no_final_newline(void **state) 
     manifest_free(&m);
 }
 
+/* Found by the fuzzer: "k\0x=1" and "k\0y=2" were both key "k". */
+static void test_manifest_nul_byte_is_an_error_naming_line_and_column(void **state) {
+    const char text[] = "a=1\nkey\0x=2\n";
+    struct manifest m;
+    char err[256] = "";
+    assert_false(manifest_parse("mem", text, sizeof(text) - 1, &m, err, sizeof(err)));
+    assert_string_equal(err, "mem:2: a NUL byte at column 4");
+    assert_int_equal(m.count, 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_manifest_reads_keys_and_skips_comments_and_blanks),
@@ -63,6 +73,7 @@ int main(void) {
         cmocka_unit_test(test_manifest_malformed_line_names_file_and_line),
         cmocka_unit_test(test_manifest_missing_file_is_an_error_naming_it),
         cmocka_unit_test(test_manifest_parse_handles_crlf_and_no_final_newline),
+        cmocka_unit_test(test_manifest_nul_byte_is_an_error_naming_line_and_column),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -324,6 +324,25 @@ static char *a_with(const char *from, const char *to) {
     return out;
 }
 
+/* Found by the fuzzer: a scenario whose counts observe more than they expect
+ * gets a negative "lost" in ftstress's own report, which merge refused. */
+static void test_more_observed_than_expected_merges_and_merges_again(void **state) {
+    char *text = a_with("\"observed\": 295350,\n        \"lost\": 24650",
+                        "\"observed\": 320002,\n        \"lost\": -2");
+    struct merge m = {0};
+    char *error = NULL;
+    assert_true(merge_addText(&m, "a.json", text, strlen(text), &error));
+    merge_finish(&m);
+    char *out = render(&m);
+    assert_non_null(strstr(out, "\"lost\": -2"));
+    struct merge again = {0};
+    assert_true(merge_addText(&again, "merged.json", out, strlen(out), &error));
+    merge_free(&again);
+    free(out);
+    merge_free(&m);
+    free(text);
+}
+
 static void test_malformed_input_names_the_file_line_and_column(void **state) {
     struct merge m = {0};
     add_ok(&m, DATA "/a.json");
@@ -370,6 +389,11 @@ static void test_malformed_input_names_the_file_line_and_column(void **state) {
     free(t);
     t = a_with("\"first_seen\": \"2025-01-31T10:00:00Z\"", "\"first_seen\": \"yesterday\"");
     add_fails(t, "\"first_seen\" should be an ISO 8601 UTC time");
+    free(t);
+    /* Found by the fuzzer: year 0640 was read, then written back as "640-...". */
+    t = a_with("\"first_seen\": \"2025-01-31T10:00:00Z\"",
+               "\"first_seen\": \"0640-01-31T10:00:00Z\"");
+    add_fails(t, "\"first_seen\" should be an ISO 8601 UTC time from 1970 on");
     free(t);
     t = a_with("\"8146da043e1b583d\"\n      ]", "\"0000000000000000\"\n      ]");
     add_fails(t, "finding 0000000000000000 is not in the report's \"findings\"");
@@ -557,6 +581,7 @@ int main(void) {
         cmocka_unit_test(test_entries_keep_their_kind_and_scenarios_name_the_parameters),
         cmocka_unit_test(test_merging_a_merge_changes_nothing),
         cmocka_unit_test(test_merge_of_one_report_reproduces_it),
+        cmocka_unit_test(test_more_observed_than_expected_merges_and_merges_again),
         cmocka_unit_test(test_malformed_input_names_the_file_line_and_column),
         cmocka_unit_test(test_shard_directories_and_repeated_inputs),
         cmocka_unit_test(test_exit_status_follows_the_baseline),

@@ -84,6 +84,30 @@ static void test_results_merge_adds_histograms_and_counts(void **state) {
     results_free(&sum);
 }
 
+/* Found by the fuzzer: LONG_MAX samples merged twice overflowed a long. */
+static void test_results_counts_are_clamped_and_sums_saturate(void **state) {
+    const long long max = 1LL << 53;
+    struct results r, sum = {0};
+    assert_true(results_load(TEST_DATA_DIR "/results/huge_counts.txt", &r));
+    assert_int_equal(r.threads, 1 << 20);
+    assert_int_equal(r.iterations, 0);
+    assert_int_equal(r.done, max);
+    assert_int_equal(find(&r, "lost updates")->samples, max);
+    assert_int_equal(find(&r, "all kept")->samples, 0);
+    assert_int_equal(r.expected, max);
+    assert_int_equal(r.observed, 0);
+    assert_int_equal(r.lossy_states, max);
+    for (int i = 0; i < 3; i++) {
+        results_merge(&sum, &r);
+    }
+    assert_int_equal(sum.done, max);
+    assert_int_equal(find(&sum, "lost updates")->samples, max);
+    assert_int_equal(sum.expected, max);
+    assert_int_equal(results_failingSamples(&sum), max);
+    results_free(&r);
+    results_free(&sum);
+}
+
 static void test_results_missing_file_is_reported(void **state) {
     struct results r;
     assert_false(results_load("/nonexistent/results", &r));
@@ -96,6 +120,7 @@ int main(void) {
         cmocka_unit_test(test_results_cut_mid_snapshot_keeps_the_previous_one),
         cmocka_unit_test(test_results_scenario_error_is_kept_with_its_location),
         cmocka_unit_test(test_results_merge_adds_histograms_and_counts),
+        cmocka_unit_test(test_results_counts_are_clamped_and_sums_saturate),
         cmocka_unit_test(test_results_missing_file_is_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
