@@ -31,6 +31,8 @@ void cmdline_printHelp(void) {
         "                         report.json) into one: --json, --junit, --sarif, --html\n"
         "  campaign               a nightly job: the work of --config FILE within --budget,\n"
         "                         resumable in --state DIR, shardable (ci/campaign.md)\n"
+        "  venv DIR               make a venv on the runtime (pip, setuptools, pytest), or\n"
+        "                         with --check list its extensions built without TSan\n"
         "  scenarios              list the built-in scenarios\n"
         "  runtime info           show the runtime in use (from its manifest)\n"
         "  runtime build          build the runtime once into the cache (about 10 min)\n"
@@ -75,6 +77,19 @@ void cmdline_printHelp(void) {
         "                         again on DIR goes on where it was\n"
         "  --shard K/N            campaign: run shard K (0 to N-1) of N; merge the shards' DIRs\n"
         "  --shards N             campaign: N shards, K from $JOB_COMPLETION_INDEX (Kubernetes)\n"
+        "  --venv DIR             run in the venv DIR made by 'ftstress venv' (default:\n"
+        "                         $VIRTUAL_ENV when it is one made on a ftstress runtime)\n"
+        "  --deps auto|index|debian|none\n"
+        "                         venv: where setuptools and pytest come from (default auto:\n"
+        "                         the package index when reachable, else Debian's archive)\n"
+        "  --check                venv: warn about extension modules built without TSan\n"
+        "  --gil-off              run with PYTHON_GIL=0: keep the GIL off even when an import\n"
+        "                         would enable it (the report says so)\n"
+        "  -m EXPR                test: only tests whose markers match EXPR (pytest)\n"
+        "  --runner auto|pytest|unittest\n"
+        "                         test: collect with pytest (default when importable) or\n"
+        "                         the built-in unittest-style collector\n"
+        "  --fixtures-per-thread  test: each thread gets its own function-scoped fixtures\n"
         "  -v, --verbose          say more\n"
         "  -h, --help             this text\n"
         "  --version              the version\n"
@@ -183,6 +198,8 @@ static int cmdline_command(int argc, char **argv, int first, struct ftstress_con
         cfg->command = CMD_MERGE;
     } else if (strcmp(word, "campaign") == 0) {
         cfg->command = CMD_CAMPAIGN;
+    } else if (strcmp(word, "venv") == 0) {
+        cfg->command = CMD_VENV; /* issue 12 */
     } else if (strcmp(word, "runtime") == 0) {
         const char *sub = first + 1 < argc ? argv[first + 1] : "";
         if (strcmp(sub, "info") == 0) {
@@ -228,7 +245,14 @@ int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
         OPT_BUDGET,
         OPT_STATE,
         OPT_SHARD,
-        OPT_SHARDS
+        OPT_SHARDS,
+        /* issue 12: venvs, pytest suites, the GIL */
+        OPT_VENV,
+        OPT_DEPS,
+        OPT_CHECK,
+        OPT_GIL_OFF,
+        OPT_RUNNER,
+        OPT_FIXTURES_PER_THREAD
     };
     static const struct option options[] = {
         {"help", no_argument, NULL, 'h'},
@@ -265,6 +289,14 @@ int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
         {"state", required_argument, NULL, OPT_STATE},
         {"shard", required_argument, NULL, OPT_SHARD},
         {"shards", required_argument, NULL, OPT_SHARDS},
+        /* issue 12: venvs, pytest suites, the GIL */
+        {"venv", required_argument, NULL, OPT_VENV},
+        {"deps", required_argument, NULL, OPT_DEPS},
+        {"check", no_argument, NULL, OPT_CHECK},
+        {"gil-off", no_argument, NULL, OPT_GIL_OFF},
+        {"runner", required_argument, NULL, OPT_RUNNER},
+        {"fixtures-per-thread", no_argument, NULL, OPT_FIXTURES_PER_THREAD},
+        {"markers", required_argument, NULL, 'm'},
         {NULL, 0, NULL, 0},
     };
     long v;
@@ -273,7 +305,7 @@ int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
      * so that all non-option words end up at the back, in their order. */
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":hvt:n:r:s:k:x", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":hvt:n:r:s:k:xm:", options, NULL)) != -1) {
         switch (c) {
         case 'h':
             cmdline_printHelp();
@@ -411,6 +443,39 @@ int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
             if (!cmdline_parseShard(c == OPT_SHARD, optarg, cfg))
                 return EXIT_USAGE;
             break;
+        /* ---- issue 12: venvs, pytest suites, the GIL ---- */
+        case OPT_VENV:
+            cfg->venv = optarg;
+            break;
+        case OPT_DEPS:
+            if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "index") != 0 &&
+                strcmp(optarg, "debian") != 0 && strcmp(optarg, "none") != 0) {
+                LOG_E("--deps takes auto, index, debian or none, not '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            cfg->venv_deps = optarg;
+            break;
+        case OPT_CHECK:
+            cfg->venv_check = true;
+            break;
+        case OPT_GIL_OFF:
+            cfg->gil_off = true;
+            break;
+        case 'm':
+            cfg->markexpr = optarg;
+            break;
+        case OPT_RUNNER:
+            if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "pytest") != 0 &&
+                strcmp(optarg, "unittest") != 0) {
+                LOG_E("--runner takes auto, pytest or unittest, not '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            cfg->test_runner = optarg;
+            break;
+        case OPT_FIXTURES_PER_THREAD:
+            cfg->fixtures_per_thread = true;
+            break;
+        /* ---- end of issue 12 ---- */
         case ':':
             LOG_E("option '%s' needs a value", argv[optind - 1]);
             return EXIT_USAGE;
@@ -425,6 +490,10 @@ int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
     }
     cfg->paths = (const char **)&argv[args];
     cfg->npaths = argc - args;
+    if (cfg->command == CMD_VENV && cfg->npaths != 1) { /* issue 12 */
+        LOG_E("'venv' takes exactly one directory");
+        return EXIT_USAGE;
+    }
     if (cfg->command == CMD_REPLAY && cfg->npaths != 1) {
         LOG_E("'replay' takes exactly one case file");
         return EXIT_USAGE;

@@ -18,6 +18,9 @@ void config_setDefaults(struct ftstress_config *cfg) {
     cfg->timeout = 120;
     cfg->noise = NOISE_LOW;
     cfg->corpus_dir = "ftstress-corpus";
+    /* issue 12 */
+    cfg->venv_deps = "auto";
+    cfg->test_runner = "auto";
 }
 
 const char *config_noiseName(enum noise_level level) {

@@ -16,6 +16,7 @@ enum ftstress_command {
     CMD_FUZZ,      /* fuzz a target under threads (fuzz.h) */
     CMD_MERGE,     /* join JSON reports of shards or nights (merge.h) */
     CMD_CAMPAIGN,  /* a budgeted, resumable, shardable nightly job (campaign.h) */
+    CMD_VENV,      /* issue 12: make or check a venv on the runtime (venv.h) */
 };
 
 enum noise_level { NOISE_OFF, NOISE_LOW, NOISE_HIGH };
@@ -58,6 +59,17 @@ struct ftstress_config {
     int shard, shards;           /* campaign --shard K/N (shards 0: unsharded) */
     bool shard_given;            /* K given; else --shards N takes it from $JOB_COMPLETION_INDEX */
     bool verbose;
+    /* ---- issue 12: venvs, pytest suites, the GIL (venv.h, testrun, harnesses) ---- */
+    const char *venv;         /* --venv DIR; NULL: $VIRTUAL_ENV when made on a ftstress runtime */
+    const char *venv_deps;    /* venv --deps auto|index|debian|none: where setuptools and pytest
+                                 come from (auto: the package index when reachable, else Debian) */
+    bool venv_check;          /* venv DIR --check: only report uninstrumented extensions */
+    bool gil_off;             /* --gil-off: run with PYTHON_GIL=0, past an import enabling it */
+    const char *markexpr;     /* test -m EXPR: pytest's marker expression */
+    const char *test_runner;  /* test --runner auto|pytest|unittest (auto: pytest when the
+                                 interpreter can import it) */
+    bool fixtures_per_thread; /* test --fixtures-per-thread: each thread its own function-scoped
+                                 fixtures */
 };
 
 /* Fills cfg with the defaults documented in --help. */

@@ -14,6 +14,7 @@
 #include "runtime.h"
 #include "scenario.h"
 #include "testrun.h"
+#include "venv.h"
 
 static int main_listScenarios(void) {
     struct scenario_list list;
@@ -48,6 +49,8 @@ int main(int argc, char **argv) {
         return merge_main(&cfg);
     case CMD_CAMPAIGN:
         return campaign_main(&cfg);
+    case CMD_VENV: /* issue 12 */
+        return venv_main(&cfg);
     case CMD_RUNTIME_INFO:
         return runtime_printInfo(&cfg);
     case CMD_RUNTIME_BUILD:

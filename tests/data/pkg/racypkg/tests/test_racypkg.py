@@ -1,0 +1,73 @@
+"""racypkg's own pytest suite, in the style real libraries write them:
+fixtures from conftest.py of every scope, parametrize, classes, markers,
+pytest.raises, tmp_path, monkeypatch, capsys.
+
+ftstress runs each test in several threads at once. Expected verdicts:
+test_bump_unlocked races (a C global incremented without a lock, inside the
+extension); its locked twin and the rest pass; the tests that use
+monkeypatch, capsys or the thread_unsafe marker run in one thread."""
+
+import pytest
+
+SQUARES = [(0, 0), (1, 1), (2, 4), (3, 9)]
+
+
+@pytest.mark.iterations(20)
+def test_bump_unlocked(racyext, bumps):
+    racyext.bump(bumps)
+
+
+@pytest.mark.iterations(20)
+def test_bump_locked(racyext, bumps):
+    racyext.bump_locked(bumps)
+
+
+@pytest.mark.parametrize("n,square", SQUARES)
+def test_square(n, square):
+    assert n * n == square
+
+
+def test_raises():
+    with pytest.raises(ZeroDivisionError):
+        1 / 0
+
+
+def test_tmp_path(tmp_path):
+    (tmp_path / "x").write_text("x")
+    assert (tmp_path / "x").read_text() == "x"
+
+
+def test_own_list(fresh_list):
+    fresh_list.append(1)
+    assert fresh_list
+
+
+def test_monkeypatch(monkeypatch):
+    monkeypatch.setenv("RACYPKG_X", "1")
+
+
+def test_capsys(capsys):
+    print("hello")
+    assert "hello" in capsys.readouterr().out
+
+
+@pytest.mark.thread_unsafe(reason="pretends to change process state")
+def test_marked_unsafe():
+    pass
+
+
+class TestWithClassFixture:
+    @pytest.fixture(scope="class")
+    def table(self):
+        return {"a": 1}
+
+    def test_lookup(self, table):
+        assert table["a"] == 1
+
+    @pytest.mark.parametrize("key", ["a", "b"])
+    def test_get(self, table, key):
+        assert table.get(key) in (1, None)
+
+
+def test_thread_setup_hook_ran(thread_state):
+    assert isinstance(getattr(thread_state, "index", None), int)
