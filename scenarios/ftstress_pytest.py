@@ -194,7 +194,6 @@ class Plugin:
             path = getattr(module, "__file__", None) or str(items[0].path)
             self.module_path = path
             self.results.line("module", getattr(module, "__name__", "?"), path)
-        self.gil.check(self.results, "import")
         # A restarted harness goes on after (or at) the test named.
         resume = self.args.resume_after or self.args.resume_at
         if resume is not None:
@@ -204,6 +203,13 @@ class Plugin:
                 items[:] = items[at if self.args.resume_at else at + 1:]
         for item in items:
             self.results.line("collect", node_name(item.nodeid))
+        # The free-threaded collector stops every thread and scans the whole
+        # heap; with pytest loaded that takes long enough under TSan (tens of
+        # ms) to pull a test's threads apart, so that they no longer overlap.
+        # pytest's and the collected modules' objects are left out of it.
+        import gc
+        gc.collect()
+        gc.freeze()
 
     # ------------------------------------------------------------ running
 
@@ -220,6 +226,9 @@ class Plugin:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_protocol(self, item, nextitem):
+        # pytest hands over the warnings of collection only after it, so the
+        # import's GIL check waits for the first test.
+        self.gil.check(self.results, "import")
         run = TestRun(self, item)
         self.current = run
         self.results.line("start", run.name, run.plan.threads, run.plan.iterations,
@@ -441,11 +450,12 @@ def run(args, harness):
     """The harness's pytest path: returns its exit status (0, or 3 when the
     file does not import)."""
     results, counter, gil = harness.start_results(args)
+    harness.HARNESS_FILES.add(__file__)
     results.line("runner", "pytest", pytest.__version__)
     plugin = Plugin(args, harness, results, counter, gil)
     path = os.path.abspath(args.file)
     targets = [n for n in args.node if n] or [path]
-    options = ["-q", "--no-header", "-p", "no:cacheprovider", "-p", "no:run_parallel",
+    options = ["-q", "--no-header", "-s", "-p", "no:faulthandler", "-p", "no:cacheprovider", "-p", "no:run_parallel",
                "-p", "no:run-parallel"]
     if args.keyword_text:
         options += ["-k", args.keyword_text]
@@ -456,6 +466,7 @@ def run(args, harness):
     # run's directory; the results file is what it reads.
     code = pytest.main(options + targets, plugins=[plugin])
     faulthandler.dump_traceback_later(args.timeout, exit=True)
+    gil.check(results, "import")
     if plugin.import_error is not None and plugin.module_path is None:
         results.line("error", "import", plugin.import_error)
         print(f"ftstress harness: {plugin.import_error}", file=sys.stderr)

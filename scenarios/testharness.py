@@ -181,11 +181,16 @@ def is_import_machinery(filename):
     return filename.startswith("<frozen") or filename == importlib.__file__
 
 
+# Files whose frames lead up to a test and are left out of its tracebacks
+# (ftstress_pytest.py adds itself).
+HARNESS_FILES = {__file__}
+
+
 def format_exception(exc, skip_frozen=True):
     """A traceback without the harness's and importlib's own frames, and
     without unittest's assert* internals at its end."""
     tb = exc.__traceback__
-    while tb is not None and (tb.tb_frame.f_code.co_filename == __file__ or
+    while tb is not None and (tb.tb_frame.f_code.co_filename in HARNESS_FILES or
                               (skip_frozen and is_import_machinery(tb.tb_frame.f_code.co_filename))):
         tb = tb.tb_next
     frames = []

@@ -21,7 +21,8 @@ static char *runtime_resolveDir(const struct ftstress_config *cfg, const char *v
         asked = getenv("FTSTRESS_RUNTIME");
     }
     /* issue 12: a venv runs on the runtime it was made on, unless told otherwise. */
-    char *venv_rt = venv != NULL && (asked == NULL || *asked == '\0') ? venv_runtimeDir(venv) : NULL;
+    char *venv_rt =
+        venv != NULL && (asked == NULL || *asked == '\0') ? venv_runtimeDir(venv) : NULL;
     if (venv_rt != NULL) {
         return venv_rt;
     }

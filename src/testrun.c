@@ -510,6 +510,7 @@ static int testrun_finish(struct testrun_plan *p, const struct testrun_file *fil
     testrun_reportDetails(stdout, files, n);
     testrun_reportSerial(stdout, files, n, p->threads);
     testrun_reportTable(stdout, files, n);
+    testrun_reportGil(stdout, files, n); /* issue 12: last, so that it is seen */
     if (cfg->junit_path != NULL && !testrun_junitWrite(cfg->junit_path, files, n, seconds)) {
         LOG_P("cannot write %s", cfg->junit_path);
     }

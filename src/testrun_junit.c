@@ -36,6 +36,7 @@ static void junit_add(struct junit_counts *c, const struct testrun_test *t) {
     case TESTRUN_CRASH:
     case TESTRUN_HANG:
     case TESTRUN_ERROR:
+    case TESTRUN_GIL:
         c->errors++;
         break;
     case TESTRUN_SKIPPED:
@@ -104,6 +105,7 @@ static char *junit_message(const struct testrun_test *t) {
         return util_asprintf("%s", testrun_verdictName(t->verdict));
     case TESTRUN_CRASH:
     case TESTRUN_HANG:
+    case TESTRUN_GIL:
         return util_asprintf("%s", t->findings.count > 0 ? t->findings.items[0].title
                                                          : testrun_verdictName(t->verdict));
     case TESTRUN_ERROR:
@@ -141,6 +143,7 @@ static void junit_testcase(FILE *out, const struct testrun_file *f, const struct
     case TESTRUN_CRASH:
     case TESTRUN_HANG:
     case TESTRUN_ERROR:
+    case TESTRUN_GIL:
         element = "error";
         break;
     case TESTRUN_SKIPPED:

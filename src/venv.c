@@ -143,12 +143,13 @@ static int venv_visit(const char *path, const struct stat *st, int type, struct 
         return 0;
     }
     const char *rel = path + strlen(venv_walk.site) + 1;
-    size_t pkg = strcspn(rel, "/");
-    bool module = strstr(path + ftw->base, ".cpython-") != NULL ||
-                  strstr(path + ftw->base, ".abi3.") != NULL;
+    size_t pkg = strcspn(rel, "/."); /* the top-level package or module */
+    bool module =
+        strstr(path + ftw->base, ".cpython-") != NULL || strstr(path + ftw->base, ".abi3.") != NULL;
     LOG_W("%s %s in this venv was compiled without ThreadSanitizer: races inside its C code "
-          "are not reported (only what Python does around it is seen). Rebuild it from source "
-          "in the venv: pip install --no-binary :all: --force-reinstall --no-build-isolation %.*s",
+          "are not reported (only what Python does around it is seen). Rebuild its package from "
+          "source in this venv: pip install --no-binary PKG --force-reinstall "
+          "--no-build-isolation PKG (PKG: the distribution that installed %.*s)",
           module ? "extension module" : "shared library", path, (int)pkg, rel);
     venv_walk.uninstrumented++;
     return 0;
@@ -196,8 +197,8 @@ static bool venv_make(const struct ftstress_config *cfg, const struct runtime *r
         _exit(127);
     }
     int status = 0;
-    bool ok = pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-              WEXITSTATUS(status) == 0;
+    bool ok =
+        pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
     free(tsan);
     free(cache);
     free(script);

@@ -7,17 +7,19 @@ test_bump_unlocked races (a C global incremented without a lock, inside the
 extension); its locked twin and the rest pass; the tests that use
 monkeypatch, capsys or the thread_unsafe marker run in one thread."""
 
+import threading
+
 import pytest
 
 SQUARES = [(0, 0), (1, 1), (2, 4), (3, 9)]
 
 
-@pytest.mark.iterations(20)
+@pytest.mark.iterations(40)
 def test_bump_unlocked(racyext, bumps):
     racyext.bump(bumps)
 
 
-@pytest.mark.iterations(20)
+@pytest.mark.iterations(40)
 def test_bump_locked(racyext, bumps):
     racyext.bump_locked(bumps)
 
@@ -33,8 +35,10 @@ def test_raises():
 
 
 def test_tmp_path(tmp_path):
-    (tmp_path / "x").write_text("x")
-    assert (tmp_path / "x").read_text() == "x"
+    # The threads share one tmp_path (unless --fixtures-per-thread): one file each.
+    mine = tmp_path / f"x{threading.get_ident()}"
+    mine.write_text("x")
+    assert mine.read_text() == "x"
 
 
 def test_own_list(fresh_list):
@@ -56,11 +60,12 @@ def test_marked_unsafe():
     pass
 
 
-class TestWithClassFixture:
-    @pytest.fixture(scope="class")
-    def table(self):
-        return {"a": 1}
+@pytest.fixture(scope="class")
+def table():
+    return {"a": 1}
 
+
+class TestWithClassFixture:
     def test_lookup(self, table):
         assert table["a"] == 1
 
