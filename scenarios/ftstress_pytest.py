@@ -336,7 +336,9 @@ class Plugin:
         """The fixtures of thread tid: the shared ones, or with
         --fixtures-per-thread a fresh instance of each function-scoped one."""
         if tid == 0 or not self.args.fixtures_per_thread or not kwargs:
-            return kwargs
+            # A dict of its own: a shared one is locked by every call that
+            # unpacks it, which TSan takes for synchronization between them.
+            return dict(kwargs)
         import inspect
         from _pytest.fixtures import resolve_fixture_function
         item = run.item

@@ -188,6 +188,21 @@ static void fuzz_execAddHarnessFindings(const struct fuzz_env *env, const struct
         fuzz_execAddOrigin(run, f.signature, e->label, -1);
         finding_add(&run->rec.findings, &f, req->seed);
     }
+    /* issue 12: the GIL enabled by loading the target: the run proved nothing */
+    if (run->res.gil_module != NULL) {
+        struct finding g = {0};
+        g.kind = strdup("gil-enabled");
+        g.signature = util_asprintf("gil-enabled:%s", run->res.gil_module);
+        g.title = util_asprintf("the GIL was enabled by importing %s: this fuzzing did NOT "
+                                "exercise free-threading",
+                                run->res.gil_module);
+        g.detail = util_asprintf("%s does not declare that it can run without the GIL "
+                                 "(Py_mod_gil); --gil-off (PYTHON_GIL=0) looks past it",
+                                 run->res.gil_module);
+        g.python_stack = strdup("");
+        g.scenario = strdup(req->label);
+        finding_add(&run->rec.findings, &g, req->seed);
+    }
 }
 
 bool fuzz_execStuckInReportHook(const char *stacks) {

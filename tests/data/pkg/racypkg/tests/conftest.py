@@ -9,7 +9,7 @@ THREAD = threading.local()
 
 @pytest.fixture(scope="session")
 def bumps():
-    """How many increments one call makes: enough that two threads' calls overlap."""
+    """A session-scoped value."""
     return 200_000
 
 
