@@ -37,7 +37,7 @@ index_reachable() {
 	url=${PIP_INDEX_URL:-}
 	if [ -z "$url" ]; then
 		for f in "${PIP_CONFIG_FILE:-}" "${XDG_CONFIG_HOME:-$HOME/.config}/pip/pip.conf" "$HOME/.pip/pip.conf" /etc/pip.conf "$venv/pip.conf"; do
-			[ -n "$f" ] && [ -f "$f" ] || continue
+			if [ -z "$f" ] || [ ! -f "$f" ]; then continue; fi
 			url=$(sed -n 's/^[[:space:]]*index-url[[:space:]]*=[[:space:]]*//p' "$f" | head -n 1)
 			[ -z "$url" ] || break
 		done
