@@ -1129,6 +1129,34 @@ def parse_sequences(path, target):
     return candidates
 
 
+class GilWatch:
+    """Notes which import enabled the GIL (CPython names the module in a
+    RuntimeWarning, let through every filter here) and writes "gil MODULE"
+    when it is on after the target loaded: the run then proves nothing."""
+
+    MESSAGE = "The global interpreter lock (GIL) has been enabled to load module '"
+
+    def __init__(self):
+        import warnings
+        self.module = None
+        self.show = warnings.showwarning
+        warnings.showwarning = self.showwarning
+        warnings.filterwarnings("always", message=r"The global interpreter lock \(GIL\)",
+                                category=RuntimeWarning)
+
+    def showwarning(self, message, *rest, **kw):
+        text = str(message)
+        if text.startswith(self.MESSAGE) and self.module is None:
+            self.module = text[len(self.MESSAGE):].split("'", 1)[0]
+        return self.show(message, *rest, **kw)
+
+    def report(self, results):
+        if getattr(sys, "_is_gil_enabled", lambda: False)():
+            results.line("gil", self.module or "?")
+            print(f"ftstress fuzz harness: the GIL is enabled ({self.module or 'unknown module'}):"
+                  " this run does not exercise free-threading", file=sys.stderr)
+
+
 def run(args):
     results = Results(args.results)
     results.line(RESULTS_FORMAT)
@@ -1137,7 +1165,9 @@ def run(args):
             list_module(results, args.list)
             results.line("end", "final")
             return 0
+        gil = GilWatch()
         target = load_target(args.target)
+        gil.report(results)
         candidates = parse_sequences(args.sequences, target) if args.sequences else None
     except TargetError as exc:
         results.line("error", "target", str(exc))

@@ -38,6 +38,12 @@ backslash, a tab, a newline and a carriage return are written \\\\, \\t, \\n,
                                 TSan reports with a number in (start SEQ, end
                                 SEQ] were made while the test ran
   done SEQ [stopped]            the harness finished (stopped: by --exitfirst)
+  runner NAME VERSION           who collected: "unittest" (this file) or "pytest"
+                                (ftstress_pytest.py, when pytest is importable)
+  gil MODULE WHEN               the GIL was enabled: MODULE is the module whose
+                                import did it (from its RuntimeWarning; "?" when
+                                unknown), WHEN "import" (importing the test file)
+                                or the NAME of the test during which it happened
 
 NAME is "function", "Class::method". Exit status: 0 when done, 3 when the file
 does not import. A per-test watchdog (faulthandler.dump_traceback_later) prints
@@ -119,6 +125,52 @@ class ReportCounter:
         return self.seq
 
 
+class GilWatch:
+    """Whether an import enabled the GIL, and which module did. CPython
+    enables it, once, for the first extension module that does not declare
+    Py_mod_gil = Py_MOD_GIL_NOT_USED, and says so in a RuntimeWarning naming
+    the module: that warning is let through every filter and noted here (it is
+    still shown as it would have been)."""
+
+    MESSAGE = "The global interpreter lock (GIL) has been enabled to load module '"
+
+    def __init__(self):
+        import warnings
+        self.module = None
+        self.reported = False
+        self.was_enabled = self.enabled()
+        self._show = warnings.showwarning
+        warnings.showwarning = self.showwarning
+        warnings.filterwarnings("always", message=r"The global interpreter lock \(GIL\) has been enabled",
+                                category=RuntimeWarning)
+
+    @staticmethod
+    def enabled():
+        return bool(getattr(sys, "_is_gil_enabled", lambda: False)())
+
+    def note(self, text):
+        text = str(text)
+        at = text.find(self.MESSAGE)
+        if at >= 0 and self.module is None:
+            self.module = text[at + len(self.MESSAGE):].split("'", 1)[0]
+
+    def showwarning(self, message, category, filename, lineno, file=None, line=None):
+        self.note(message)
+        return self._show(message, category, filename, lineno, file, line)
+
+    def check(self, results, when):
+        """Writes the gil line when the GIL is on now and was not reported yet."""
+        if self.reported or not self.enabled():
+            return False
+        self.reported = True
+        if self.was_enabled:
+            self.module = self.module or "(the interpreter started with the GIL: PYTHON_GIL=1?)"
+        results.line("gil", self.module or "?", when)
+        print(f"ftstress harness: the GIL is enabled ({self.module or 'unknown module'}, at {when}): "
+              "this run does not exercise free-threading", file=sys.stderr)
+        return True
+
+
 # ---------------------------------------------------------------- importing
 
 class BadInput(Exception):
@@ -129,11 +181,16 @@ def is_import_machinery(filename):
     return filename.startswith("<frozen") or filename == importlib.__file__
 
 
+# Files whose frames lead up to a test and are left out of its tracebacks
+# (ftstress_pytest.py adds itself).
+HARNESS_FILES = {__file__}
+
+
 def format_exception(exc, skip_frozen=True):
     """A traceback without the harness's and importlib's own frames, and
     without unittest's assert* internals at its end."""
     tb = exc.__traceback__
-    while tb is not None and (tb.tb_frame.f_code.co_filename == __file__ or
+    while tb is not None and (tb.tb_frame.f_code.co_filename in HARNESS_FILES or
                               (skip_frozen and is_import_machinery(tb.tb_frame.f_code.co_filename))):
         tb = tb.tb_next
     frames = []
@@ -291,6 +348,8 @@ UNSAFE_NAMES = {
     "assertLogs": "uses assertLogs (changes a logger's handlers, process-wide)",
     "assertNoLogs": "uses assertNoLogs (changes a logger's handlers, process-wide)",
     "setrecursionlimit": "calls sys.setrecursionlimit (process-wide)",
+    "warns": "uses pytest.warns (warnings.catch_warnings inside; process-wide)",
+    "deprecated_call": "uses pytest.deprecated_call (warnings.catch_warnings inside; process-wide)",
 }
 STD_STREAMS = {"stdout", "stderr", "stdin"}
 ENVIRON_MUTATORS = {"update", "pop", "popitem", "clear", "setdefault"}
@@ -497,7 +556,8 @@ def as_callable(fn):
 
 
 class Runner:
-    def __init__(self, args, results, counter, module):
+    def __init__(self, args, results, counter, module, gil=None):
+        self.gil = gil
         self.args = args
         self.results = results
         self.counter = counter
@@ -598,6 +658,8 @@ class Runner:
         else:
             failed_iterations = len(state.failed_iterations)
             failed_calls = state.failed_calls
+        if self.gil is not None:
+            self.gil.check(self.results, item.name)
         self.results.line("end", item.name, outcome, ran, failed_iterations, failed_calls,
                           f"{seconds:.6f}", self.counter.now(), reason)
         return outcome
@@ -733,13 +795,20 @@ def module_hook(module, names):
     return None
 
 
-def run(args):
+def start_results(args):
+    """The results file with its header lines, the report counter and the GIL watch."""
     results = Results(args.results)
     counter = ReportCounter()
     results.line(RESULTS_FORMAT)
     results.line("pid", os.getpid())
     for key in ("threads", "iterations", "seed", "timeout"):
         results.line("param", key, getattr(args, key))
+    return results, counter, GilWatch()
+
+
+def run(args):
+    results, counter, gil = start_results(args)
+    results.line("runner", "unittest", "%d.%d.%d" % sys.version_info[:3])
     path = os.path.abspath(args.file)
     sys.argv = [path]
     faulthandler.dump_traceback_later(args.timeout, exit=True)
@@ -755,6 +824,7 @@ def run(args):
         results.line("done", counter.now())
         return EXIT_BAD_INPUT
     results.line("module", module.__name__, getattr(module, "__file__", path) or path)
+    gil.check(results, "import")
 
     items = collect(module)
     selected = []
@@ -799,7 +869,7 @@ def run(args):
         results.line("done", counter.now())
         return 0
 
-    runner = Runner(args, results, counter, module)
+    runner = Runner(args, results, counter, module, gil)
     stopped = False
     for item in selected:
         outcome = runner.run(item)
@@ -836,6 +906,12 @@ def main():
     parser.add_argument("--resume-after", default=None)
     parser.add_argument("--resume-at", default=None)
     parser.add_argument("--exitfirst", action="store_true")
+    # pytest's own collection (ftstress_pytest.py)
+    parser.add_argument("--runner", choices=("auto", "pytest", "unittest"), default="auto")
+    parser.add_argument("--keyword-text", default="")
+    parser.add_argument("--markexpr", default="")
+    parser.add_argument("--node", action="append", default=[])
+    parser.add_argument("--fixtures-per-thread", action="store_true")
     args = parser.parse_args()
     if args.display is None:
         args.display = args.file
@@ -843,7 +919,13 @@ def main():
     if hasattr(faulthandler, "register"):
         import signal
         faulthandler.register(signal.SIGUSR1, all_threads=True)
-    code = run(args)
+    use_pytest = args.runner == "pytest" or (
+        args.runner == "auto" and importlib.util.find_spec("pytest") is not None)
+    if use_pytest:
+        import ftstress_pytest
+        code = ftstress_pytest.run(args, sys.modules[__name__])
+    else:
+        code = run(args)
     sys.stdout.flush()
     sys.stderr.flush()
     sys.exit(code)

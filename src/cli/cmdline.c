@@ -39,6 +39,9 @@ const struct cmd_spec cmdline_commands[] = {
      "a nightly job: the work of --config FILE within --budget,\nresumable in --state DIR, "
      "shardable (ci/campaign.md)"},
     {CMD_SCENARIOS, "scenarios", NULL, "", "list the built-in scenarios"},
+    {CMD_VENV, "venv", NULL, "DIR",
+     "make a venv on the runtime (pip, setuptools, pytest),\nor with --check list its extensions "
+     "built without TSan"},
     {CMD_DOCTOR, "doctor", NULL, "",
      "check the runtime and the machine (ASLR bits, ptrace,\nllvm-symbolizer, venv, disk), "
      "each with its fix"},
@@ -99,9 +102,10 @@ static void cmdline_printOption(FILE *out, const struct opt_spec *o) {
     if (o->meta != NULL) {
         snprintf(left + n, sizeof(left) - (size_t)n, " %s", o->meta);
     }
-    fprintf(out, "%-24s ", left);
     if (strlen(left) > 24) {
-        fprintf(out, "\n%25s", "");
+        fprintf(out, "%s\n%25s", left, "");
+    } else {
+        fprintf(out, "%-24s ", left);
     }
     cmdline_printIndented(out, o->help, 25);
 }
@@ -193,7 +197,7 @@ static int cmdline_command(int argc, char **argv, int first, struct ftstress_con
 /* "fuzz, test" for an option's commands. Caller frees. */
 static char *cmdline_commandList(unsigned commands) {
     char *list = NULL;
-    for (int cmd = CMD_RUN; cmd <= CMD_DOCTOR; cmd++) {
+    for (int cmd = CMD_RUN; cmd <= CMD_VENV; cmd++) {
         if (commands & C_BIT(cmd)) {
             util_appendf(&list, "%s%s", list ? ", " : "", cmdline_commandName(cmd));
         }
@@ -340,6 +344,33 @@ static bool cmdline_apply(const struct opt_spec *o, const char *value, const cha
             }
             break;
         }
+        case OPT_VENV:
+            cfg->venv = value;
+            break;
+        case OPT_DEPS: {
+            static const char *const deps[] = {"auto", "index", "debian", "none", NULL};
+            ok = optvalue_choice(shown, value, deps, &choice, &error);
+            cfg->venv_deps = deps[choice];
+            break;
+        }
+        case OPT_CHECK:
+            cfg->venv_check = true;
+            break;
+        case OPT_GIL_OFF:
+            cfg->gil_off = true;
+            break;
+        case OPT_MARKERS:
+            cfg->markexpr = value;
+            break;
+        case OPT_RUNNER: {
+            static const char *const runners[] = {"auto", "pytest", "unittest", NULL};
+            ok = optvalue_choice(shown, value, runners, &choice, &error);
+            cfg->test_runner = runners[choice];
+            break;
+        }
+        case OPT_FIXTURES_PER_THREAD:
+            cfg->fixtures_per_thread = true;
+            break;
         case OPT_HELP:
         case OPT_VERSION:
         case OPT_WEIGHT:
@@ -462,6 +493,10 @@ int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
     }
     cfg->paths = (const char **)&argv[args];
     cfg->npaths = argc - args;
+    if (cfg->command == CMD_VENV && cfg->npaths != 1) {
+        LOG_E("'venv' takes exactly one directory");
+        return EXIT_USAGE;
+    }
     if (cfg->command == CMD_REPLAY && cfg->npaths != 1) {
         LOG_E("'replay' takes exactly one case file");
         return EXIT_USAGE;

@@ -17,6 +17,7 @@
 #include "runtime.h"
 #include "scenario.h"
 #include "testrun.h"
+#include "venv.h"
 
 static int main_listScenarios(void) {
     struct scenario_list list;
@@ -55,6 +56,8 @@ int main(int argc, char **argv) {
         return campaign_main(&cfg);
     case CMD_DOCTOR:
         return doctor_main(&cfg);
+    case CMD_VENV:
+        return venv_main(&cfg);
     case CMD_RUNTIME_INFO:
         return runtime_printInfo(&cfg);
     case CMD_RUNTIME_BUILD:

@@ -24,6 +24,8 @@ enum opt_kind {
     OK_NOISE,   /* off, low or high */
     OK_FLAVOUR, /* tsan or release */
     OK_SHARD,   /* K/N with 0 <= K < N <= 10000 */
+    OK_DEPS,    /* auto, index, debian or none */
+    OK_RUNNER,  /* auto, pytest or unittest */
 };
 
 /* A whole number in [lo, hi] into *out. */

@@ -11,13 +11,20 @@
 #include "log.h"
 #include "paths.h"
 #include "util.h"
+#include "venv.h"
 
 /* The directory named by what the user asked for: a path as given, a bare name
  * under the cache's runtimes/. Caller frees. */
-static char *runtime_resolveDir(const struct ftstress_config *cfg) {
+static char *runtime_resolveDir(const struct ftstress_config *cfg, const char *venv) {
     const char *asked = cfg->runtime;
     if (asked == NULL || *asked == '\0') {
         asked = getenv("FTSTRESS_RUNTIME");
+    }
+    /* a venv runs on the runtime it was made on, unless told otherwise. */
+    char *venv_rt =
+        venv != NULL && (asked == NULL || *asked == '\0') ? venv_runtimeDir(venv) : NULL;
+    if (venv_rt != NULL) {
+        return venv_rt;
     }
     char *cache = paths_cacheDir();
     char *dir;
@@ -34,7 +41,11 @@ static char *runtime_resolveDir(const struct ftstress_config *cfg) {
 
 bool runtime_open(const struct ftstress_config *cfg, struct runtime *rt) {
     memset(rt, 0, sizeof(*rt));
-    rt->dir = runtime_resolveDir(cfg);
+    char *venv = NULL; /* the venv in use, if any */
+    if (!venv_select(cfg, &venv)) {
+        return false;
+    }
+    rt->dir = runtime_resolveDir(cfg, venv);
     char *path = util_asprintf("%s/manifest", rt->dir);
     char err[512];
     if (!util_isFile(path)) {
@@ -45,12 +56,14 @@ bool runtime_open(const struct ftstress_config *cfg, struct runtime *rt) {
                   strcmp(cfg->flavour, "tsan") == 0 ? "" : " --flavour release");
         }
         free(path);
+        free(venv);
         runtime_close(rt);
         return false;
     }
     if (!manifest_load(path, &rt->manifest, err, sizeof(err))) {
         LOG_E("runtime manifest unreadable: %s", err);
         free(path);
+        free(venv);
         runtime_close(rt);
         return false;
     }
@@ -63,6 +76,7 @@ bool runtime_open(const struct ftstress_config *cfg, struct runtime *rt) {
     rt->tsan = tsan != NULL && strcmp(tsan, "1") == 0;
     if (rt->python == NULL || rt->version == NULL || rt->flavour == NULL) {
         LOG_E("%s/manifest lacks python=, version= or flavour=; rebuild the runtime", rt->dir);
+        free(venv);
         runtime_close(rt);
         return false;
     }
@@ -71,6 +85,11 @@ bool runtime_open(const struct ftstress_config *cfg, struct runtime *rt) {
     }
     if (access(rt->python, X_OK) != 0) {
         LOG_P("runtime interpreter %s is not executable", rt->python);
+        free(venv);
+        runtime_close(rt);
+        return false;
+    }
+    if (venv != NULL && !venv_attach(rt, venv)) {
         runtime_close(rt);
         return false;
     }
@@ -79,6 +98,8 @@ bool runtime_open(const struct ftstress_config *cfg, struct runtime *rt) {
 
 void runtime_close(struct runtime *rt) {
     free(rt->dir);
+    free(rt->venv);
+    free(rt->venv_python);
     manifest_free(&rt->manifest);
     memset(rt, 0, sizeof(*rt));
 }
@@ -101,6 +122,9 @@ int runtime_printInfo(const struct ftstress_config *cfg) {
         }
     }
     printf("shim        %s\n", paths_shim());
+    if (rt.venv != NULL) {
+        printf("venv        %s\n", rt.venv);
+    }
     runtime_close(&rt);
     return EXIT_CLEAN;
 }

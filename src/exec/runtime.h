@@ -18,10 +18,14 @@ struct runtime {
     const char *flavour;      /* "tsan" or "release" */
     const char *suppressions; /* the runtime's own TSan suppressions, or "" */
     bool tsan;
+    /* the venv every interpreter runs in (venv.h), or NULL */
+    char *venv;        /* owned */
+    char *venv_python; /* its bin/python, which python then points at; owned */
 };
 
-/* Finds and loads the runtime cfg asks for (--runtime, $FTSTRESS_RUNTIME, or the
- * default of cfg->flavour). Returns false after telling the user what is missing
+/* Finds and loads the runtime cfg asks for (--runtime, $FTSTRESS_RUNTIME, the
+ * runtime of the venv in use (venv.h), or the default of cfg->flavour); with a
+ * venv in use, python is the venv's. Returns false after telling the user what is missing
  * and how to build it. */
 bool runtime_open(const struct ftstress_config *cfg, struct runtime *rt);
 

@@ -184,6 +184,21 @@ static void fuzz_execAddHarnessFindings(const struct fuzz_env *env, const struct
         fuzz_execAddOrigin(run, f.signature, e->label, -1);
         finding_add(&run->rec.findings, &f, req->seed);
     }
+    /* the GIL enabled by loading the target: the run proved nothing */
+    if (run->res.gil_module != NULL) {
+        struct finding g = {0};
+        g.kind = strdup("gil-enabled");
+        g.signature = util_asprintf("gil-enabled:%s", run->res.gil_module);
+        g.title = util_asprintf("the GIL was enabled by importing %s: this fuzzing did NOT "
+                                "exercise free-threading",
+                                run->res.gil_module);
+        g.detail = util_asprintf("%s does not declare that it can run without the GIL "
+                                 "(Py_mod_gil); --gil-off (PYTHON_GIL=0) looks past it",
+                                 run->res.gil_module);
+        g.python_stack = strdup("");
+        g.scenario = strdup(req->label);
+        finding_add(&run->rec.findings, &g, req->seed);
+    }
 }
 
 bool fuzz_execStuckInReportHook(const char *stacks) {
@@ -305,6 +320,7 @@ bool fuzz_execRun(const struct fuzz_env *env, const struct fuzz_request *req,
      * stuck iteration is one after req->timeout seconds. */
     double timeout = req->timeout > 0 ? req->timeout : env->cfg->timeout;
     struct engine_program prog = {.noise = env->cfg->noise,
+                                  .gil_off = env->cfg->gil_off,
                                   .timeout = timeout,
                                   .rt = env->rt,
                                   .tsan_supp_path = env->tsan_supp_path,

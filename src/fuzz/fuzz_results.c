@@ -69,6 +69,8 @@ static void fuzz_resultsLine(struct fuzz_results *r, char **f, size_t n) {
         } else if (strcmp(f[1], "linearizable") == 0) {
             r->linearizable = (int)fuzz_resultsLong(f[2]);
         }
+    } else if (strcmp(tag, "gil") == 0 && n >= 2 && r->gil_module == NULL) {
+        r->gil_module = strdup(f[1]);
     } else if (strcmp(tag, "started") == 0 && n >= 2) {
         r->started = strtod(f[1], NULL);
     } else if (strcmp(tag, "iter") == 0 && n >= 2) {
@@ -189,6 +191,7 @@ bool fuzz_resultsPlan(const struct fuzz_results *r, const char *label, struct fu
 
 void fuzz_resultsFree(struct fuzz_results *r) {
     free(r->error);
+    free(r->gil_module);
     free(r->target);
     free(r->mode);
     for (size_t i = 0; i < r->nops; i++) {

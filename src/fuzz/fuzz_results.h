@@ -57,6 +57,7 @@ struct fuzz_results {
     char *stopped;   /* the candidate a sequences run stopped at; owned */
     long candidates_done;
     bool final;
+    char *gil_module;          /* "gil MODULE": loading the target enabled the GIL; owned */
     struct fuzz_event *events; /* in file order; owned */
     size_t nevents;
     struct fuzz_planLine *plans; /* owned */

@@ -18,6 +18,8 @@ void config_setDefaults(struct ftstress_config *cfg) {
     cfg->timeout = 120;
     cfg->noise = NOISE_LOW;
     cfg->corpus_dir = "ftstress-corpus";
+    cfg->venv_deps = "auto";
+    cfg->test_runner = "auto";
 }
 
 const char *const config_noiseNames[] = {"off", "low", "high", NULL};

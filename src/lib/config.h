@@ -17,6 +17,7 @@ enum ftstress_command {
     CMD_MERGE,     /* join JSON reports of shards or nights (merge.h) */
     CMD_CAMPAIGN,  /* a budgeted, resumable, shardable nightly job (campaign.h) */
     CMD_DOCTOR,    /* check the runtime and the machine (doctor.h) */
+    CMD_VENV,      /* make or check a venv on the runtime (venv.h) */
 };
 
 /* One bit per command, for the sets of commands an option applies to (options.def). */
@@ -31,9 +32,10 @@ enum ftstress_command {
 #define C_MERGE C_BIT(CMD_MERGE)
 #define C_CAMPAIGN C_BIT(CMD_CAMPAIGN)
 #define C_DOCTOR C_BIT(CMD_DOCTOR)
+#define C_VENV C_BIT(CMD_VENV)
 #define C_ALL                                                                                      \
     (C_RUN | C_REPLAY | C_RUNTIME_INFO | C_RUNTIME_BUILD | C_SCENARIOS | C_TEST | C_FUZZ |         \
-     C_MERGE | C_CAMPAIGN | C_DOCTOR)
+     C_MERGE | C_CAMPAIGN | C_DOCTOR | C_VENV)
 
 enum noise_level { NOISE_OFF, NOISE_LOW, NOISE_HIGH };
 
@@ -75,6 +77,17 @@ struct ftstress_config {
     int shard, shards;           /* campaign --shard K/N (shards 0: unsharded) */
     bool shard_given;            /* K given; else --shards N takes it from $JOB_COMPLETION_INDEX */
     bool verbose;
+    /* venvs, pytest suites, the GIL (venv.h, testrun, harnesses) */
+    const char *venv;         /* --venv DIR; NULL: $VIRTUAL_ENV when made on a ftstress runtime */
+    const char *venv_deps;    /* venv --deps auto|index|debian|none: where setuptools and pytest
+                                 come from (auto: the package index when reachable, else Debian) */
+    bool venv_check;          /* venv DIR --check: only report uninstrumented extensions */
+    bool gil_off;             /* --gil-off: run with PYTHON_GIL=0, past an import enabling it */
+    const char *markexpr;     /* test -m EXPR: pytest's marker expression */
+    const char *test_runner;  /* test --runner auto|pytest|unittest (auto: pytest when the
+                                 interpreter can import it) */
+    bool fixtures_per_thread; /* test --fixtures-per-thread: each thread its own function-scoped
+                                 fixtures */
 };
 
 /* Fills cfg with the defaults documented in --help. */

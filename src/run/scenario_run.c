@@ -29,6 +29,7 @@ bool scenario_runOnce(const struct ftstress_config *cfg, const struct runtime *r
                           stride_arg,  "--time-budget", budget_arg, NULL};
     char *name = scenario_name(scenario);
     struct engine_program prog = {.noise = cfg->noise,
+                                  .gil_off = cfg->gil_off,
                                   .timeout = cfg->timeout,
                                   .rt = rt,
                                   .tsan_supp_path = tsan_supp_path,

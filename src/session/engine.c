@@ -125,7 +125,9 @@ bool engine_runProgram(const struct engine_program *prog, struct run_record *rec
     char *env_pystacks = util_asprintf("FTSTRESS_PYSTACKS=%s/pystacks", dir);
     char *env_tsan = rt->tsan ? engine_tsanOptions(prog->tsan_supp_path, dir) : NULL;
     /* env_tsan and env_preload may be NULL: they end the list early, on purpose last. */
-    const char *env[] = {"PYTHON_GIL=0",
+    /* The GIL is left to the interpreter, so that an import that enables it
+     * is seen (the harnesses check); --gil-off forces it off. */
+    const char *env[] = {prog->gil_off ? "PYTHON_GIL=0" : "FTSTRESS_GIL_OFF=0",
                          "PYTHONDONTWRITEBYTECODE=1",
                          "FTSTRESS_SHIM_CRASH_STOP=1",
                          env_seed,

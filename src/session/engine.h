@@ -52,6 +52,7 @@ uint64_t engine_runSeed(uint64_t base, const char *scenario, int index);
 /* One interpreter process to run under the shims and TSan. */
 struct engine_program {
     enum noise_level noise; /* the shims' schedule noise */
+    bool gil_off;           /* PYTHON_GIL=0: keep the GIL off past an import enabling it */
     double timeout;         /* seconds without progress before it is a hang */
     const struct runtime *rt;
     const char *tsan_supp_path; /* the joined TSan suppressions file */

@@ -37,6 +37,7 @@
 #include "testrun_findings.h"
 #include "testrun_junit.h"
 #include "testrun_keyword.h"
+#include "testrun_nodes.h"
 #include "testrun_outputs.h"
 #include "testrun_report.h"
 #include "testrun_results.h"
@@ -62,6 +63,7 @@ struct testrun_plan {
     struct scenario_verdict **verdicts; /* this round's tests as report entries; owned */
     char *rerun_args;                   /* the options that run a test again; owned */
     size_t nverdicts;
+    struct testrun_nodes nodes; /* pytest node ids given as paths; owned */
 };
 
 static void testrun_freeVerdicts(struct testrun_plan *p) {
@@ -238,10 +240,26 @@ static bool testrun_process(struct testrun_plan *p, struct testrun_file *f, cons
     if (cfg->exitfirst) {
         args[argc++] = "--exitfirst";
     }
+    /* pytest's collection, when the interpreter has pytest */
+    args[argc++] = "--runner";
+    args[argc++] = cfg->test_runner;
+    if (cfg->keyword != NULL) {
+        args[argc++] = "--keyword-text";
+        args[argc++] = cfg->keyword;
+    }
+    if (cfg->markexpr != NULL) {
+        args[argc++] = "--markexpr";
+        args[argc++] = cfg->markexpr;
+    }
+    if (cfg->fixtures_per_thread) {
+        args[argc++] = "--fixtures-per-thread";
+    }
+    testrun_nodesArgs(&p->nodes, f->path, args, &argc, ENGINE_MAX_ARGS - 1);
     args[argc] = NULL;
     /* The harness writes a results line as each test starts and ends: the
      * engine's watchdog counts from the last one. */
     struct engine_program prog = {.noise = p->cfg->noise,
+                                  .gil_off = p->cfg->gil_off,
                                   .timeout = p->engine_timeout,
                                   .rt = &p->ss.rt,
                                   .tsan_supp_path = p->ss.tsan_supp,
@@ -436,6 +454,7 @@ static void testrun_tearDown(struct testrun_plan *p) {
     free(p->rerun_args);
     free(p->harness);
     free(p->keyword);
+    testrun_nodesFree(&p->nodes);
 }
 
 static void testrun_freeFiles(struct testrun_file *files, size_t n) {
@@ -455,6 +474,7 @@ static int testrun_finish(struct testrun_plan *p, const struct testrun_file *fil
     testrun_reportDetails(stdout, files, n);
     testrun_reportSerial(stdout, files, n, p->threads);
     testrun_reportTable(stdout, files, n);
+    testrun_reportGil(stdout, files, n); /* last, so that it is seen */
     if (cfg->junit_path != NULL && !testrun_junitWrite(cfg->junit_path, files, n, seconds)) {
         LOG_P("cannot write %s", cfg->junit_path);
     }
@@ -548,14 +568,22 @@ int testrun_main(struct ftstress_config *cfg) {
         return EXIT_USAGE;
     }
     struct testrun_fileList list;
-    if (!testrun_collect(cfg->paths, cfg->npaths, &list)) {
+    /* FILE::NAME node ids select tests as under pytest */
+    if (!testrun_nodesSplit(cfg->paths, cfg->npaths, &plan.nodes)) {
+        testrun_nodesFree(&plan.nodes);
+        free(plan.keyword);
+        return EXIT_USAGE;
+    }
+    if (!testrun_collect(plan.nodes.paths, plan.nodes.npaths, &list)) {
         testrun_fileListFree(&list);
+        testrun_nodesFree(&plan.nodes);
         free(plan.keyword);
         return EXIT_USAGE;
     }
     if (list.count == 0) {
         LOG_E("no test files (test_*.py, *_test.py) found in the paths given");
         testrun_fileListFree(&list);
+        testrun_nodesFree(&plan.nodes);
         free(plan.keyword);
         return EXIT_USAGE;
     }

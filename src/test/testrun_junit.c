@@ -63,6 +63,7 @@ static char *junit_message(const struct testrun_test *t) {
         return util_asprintf("%s", testrun_verdictName(t->verdict));
     case TESTRUN_CRASH:
     case TESTRUN_HANG:
+    case TESTRUN_GIL:
         return util_asprintf("%s", t->findings.count > 0 ? t->findings.items[0].title
                                                          : testrun_verdictName(t->verdict));
     case TESTRUN_ERROR:
@@ -82,6 +83,7 @@ static enum junit_status junit_status(enum testrun_verdict v) {
     case TESTRUN_CRASH:
     case TESTRUN_HANG:
     case TESTRUN_ERROR:
+    case TESTRUN_GIL:
         return JUNIT_ERROR;
     case TESTRUN_SKIPPED:
         return JUNIT_SKIPPED;

@@ -19,6 +19,17 @@ void testrun_reportHeader(FILE *out, const struct ftstress_config *cfg, const st
             FTSTRESS_VERSION, nfiles, nfiles == 1 ? "" : "s", rt->version, rt->flavour, threads,
             threads == 1 ? "" : "s", iterations, iterations == 1 ? "" : "s",
             config_noiseName(cfg->noise), cfg->timeout);
+    /* where it runs, and a GIL forced off, said up front */
+    if (rt->venv != NULL) {
+        fprintf(out, "venv %s\n", rt->venv);
+    }
+    if (cfg->gil_off) {
+        fprintf(out, "--gil-off: the GIL is forced off (PYTHON_GIL=0), even for extension "
+                     "modules that did not declare they can run without it\n");
+    }
+    if (rt->venv != NULL || cfg->gil_off) {
+        fputc('\n', out);
+    }
 }
 
 void testrun_reportFileStart(FILE *out, const struct testrun_file *f) {
@@ -113,6 +124,12 @@ static void report_what(FILE *out, const struct testrun_test *t) {
         break;
     case TESTRUN_HANG:
         fprintf(out, "hang: it did not finish within the timeout\n");
+        break;
+    case TESTRUN_GIL:
+        fprintf(out,
+                "gil-enabled: importing %s turned the GIL back on; the threads took turns "
+                "and this run did NOT exercise free-threading\n",
+                t->gil_module);
         break;
     default: /* an error's own text follows */
         break;
@@ -290,9 +307,13 @@ char *testrun_summaryLine(const struct testrun_counts *c, double seconds) {
         enum testrun_verdict v;
         const char *one, *many;
     } extra[] = {
-        {TESTRUN_FLAKY, "flaky", "flaky"},       {TESTRUN_RACE, "race", "races"},
-        {TESTRUN_CRASH, "crash", "crashes"},     {TESTRUN_HANG, "hang", "hangs"},
-        {TESTRUN_SKIPPED, "skipped", "skipped"}, {TESTRUN_ERROR, "error", "errors"},
+        {TESTRUN_FLAKY, "flaky", "flaky"},
+        {TESTRUN_RACE, "race", "races"},
+        {TESTRUN_CRASH, "crash", "crashes"},
+        {TESTRUN_HANG, "hang", "hangs"},
+        {TESTRUN_SKIPPED, "skipped", "skipped"},
+        {TESTRUN_ERROR, "error", "errors"},
+        {TESTRUN_GIL, "with the GIL enabled", "with the GIL enabled"},
     };
     char *line = util_asprintf("%d passed, %d failed", c->verdicts[TESTRUN_PASSED],
                                c->verdicts[TESTRUN_FAILED]);
@@ -324,4 +345,24 @@ void testrun_reportSummary(FILE *out, const struct testrun_counts *c, double sec
     fprintf(out, "%s\n", line);
     free(line);
     fflush(out);
+}
+
+void testrun_reportGil(FILE *out, const struct testrun_file *files, size_t n) {
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        if (files[i].entry.gil_module == NULL) {
+            continue;
+        }
+        if (!any) {
+            fputc('\n', out);
+            report_rule(out, '!', "THE GIL WAS ENABLED");
+            any = true;
+        }
+        fprintf(out,
+                "%s: importing %s enabled the GIL. The tests of this file ran with the GIL and "
+                "did NOT exercise free-threading: their passes prove nothing. Declare "
+                "Py_mod_gil = Py_MOD_GIL_NOT_USED in that extension, or run with --gil-off "
+                "(PYTHON_GIL=0) to look past it.\n",
+                files[i].display, files[i].entry.gil_module);
+    }
 }

@@ -33,6 +33,10 @@ void testrun_reportFileDone(FILE *out, const struct testrun_file *f);
 void testrun_reportDetails(FILE *out, const struct testrun_file *files, size_t n);
 
 /* The tests that ran in one thread and why (nothing when none did). */
+/* the loud block naming every file during which an import enabled
+ * the GIL (nothing when none did). */
+void testrun_reportGil(FILE *out, const struct testrun_file *files, size_t n);
+
 void testrun_reportSerial(FILE *out, const struct testrun_file *files, size_t n, int threads);
 
 /* One row per test: name, verdict, threads x iterations, time, note. */

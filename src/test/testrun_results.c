@@ -127,6 +127,14 @@ static void results_line(struct testrun_results *r, char *line) {
         if (n >= 9 && f[8][0] != '\0') {
             results_setString(&rec->reason, f[8]);
         }
+    } else if (strcmp(tag, "gil") == 0 && n >= 3) {
+        if (r->gil_module == NULL) {
+            results_setString(&r->gil_module, f[1]);
+            results_setString(&r->gil_when, f[2]);
+        }
+    } else if (strcmp(tag, "runner") == 0 && n >= 3) {
+        free(r->runner);
+        r->runner = util_asprintf("%s %s", f[1], f[2]);
     } else if (strcmp(tag, "done") == 0) {
         r->done = true;
         r->stopped = n >= 3 && strcmp(f[2], "stopped") == 0;
@@ -205,6 +213,9 @@ void testrun_resultsFree(struct testrun_results *r) {
     free(r->setup_error);
     free(r->teardown_error);
     free(r->skip_reason);
+    free(r->gil_module);
+    free(r->gil_when);
+    free(r->runner);
     for (size_t i = 0; i < r->ntests; i++) {
         testrun_recordFree(&r->tests[i]);
     }

@@ -48,8 +48,12 @@ struct testrun_results {
     struct testrun_record *tests; /* collected, in run order; owned */
     size_t ntests;
     long deselected;
-    bool done;    /* the harness finished */
-    bool stopped; /* ... early, for --exitfirst */
+    char *gil_module; /* the module whose import enabled the GIL ("?" unknown);
+                         owned or NULL when the GIL stayed off */
+    char *gil_when;   /* "import" or the name of the test it happened in; owned or NULL */
+    char *runner;     /* "pytest 9.1.1" or "unittest 3.13.15"; owned or NULL */
+    bool done;        /* the harness finished */
+    bool stopped;     /* ... early, for --exitfirst */
 };
 
 /* Reads the results file at path into r. Returns false only when it cannot be

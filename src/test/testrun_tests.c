@@ -32,6 +32,32 @@ static void tests_takeError(char **dst, char **src, const char *what) {
     *src = NULL;
 }
 
+/* the GIL enabled by an import is a finding of its own, given to
+ * the test it happened in, or to the file when its import did it. */
+static void tests_addGil(struct testrun_file *f, struct testrun_results *r) {
+    if (r->gil_module == NULL || f->entry.gil_module != NULL) {
+        return;
+    }
+    struct testrun_test *t = &f->entry;
+    bool in_test = r->gil_when != NULL && strcmp(r->gil_when, "import") != 0;
+    f->entry.gil_module = strdup(r->gil_module);
+    struct finding g = {0};
+    g.kind = strdup("gil-enabled");
+    g.signature = util_asprintf("gil-enabled:%s", r->gil_module);
+    g.title = util_asprintf("the GIL was enabled by importing %s%s%s: this run did NOT exercise "
+                            "free-threading",
+                            r->gil_module, in_test ? " during " : "", in_test ? r->gil_when : "");
+    g.detail = util_asprintf(
+        "CPython turned the GIL back on when it loaded the extension module %s, which does not "
+        "declare that it can run without it (Py_mod_gil = Py_MOD_GIL_NOT_USED). The threads "
+        "then took turns, so races stay hidden. Declare support in the extension, or run with "
+        "--gil-off (PYTHON_GIL=0) to look past it at your own risk.",
+        r->gil_module);
+    g.python_stack = strdup("");
+    g.scenario = strdup(t->id);
+    finding_add(&t->findings, &g, 0);
+}
+
 void testrun_fileAddResults(struct testrun_file *f, struct testrun_results *r) {
     f->processes++;
     f->deselected += r->deselected;
@@ -39,6 +65,11 @@ void testrun_fileAddResults(struct testrun_file *f, struct testrun_results *r) {
     if (r->module_path != NULL && f->module_path == NULL) {
         f->module_path = strdup(r->module_path);
     }
+    if (r->runner != NULL && f->runner == NULL) {
+        f->runner = r->runner;
+        r->runner = NULL;
+    }
+    tests_addGil(f, r);
     tests_takeError(&f->entry.error, &r->import_error, "");
     tests_takeError(&f->entry.error, &r->setup_error, "module setup failed: ");
     tests_takeError(&f->entry.error, &r->teardown_error, "module teardown failed: ");
@@ -152,8 +183,10 @@ void testrun_judge(struct testrun_test *t) {
         t->verdict = TESTRUN_HANG;
     } else if (t->error != NULL) {
         t->verdict = TESTRUN_ERROR;
-    } else if (t->findings.count > 0) {
+    } else if (t->findings.count > (t->gil_module != NULL ? 1u : 0u)) {
         t->verdict = TESTRUN_RACE;
+    } else if (t->gil_module != NULL) {
+        t->verdict = TESTRUN_GIL;
     } else if (strcmp(outcome, "skipped") == 0 || strcmp(outcome, "xfailed") == 0) {
         t->verdict = TESTRUN_SKIPPED;
     } else if (run->failed_iterations > 0 && run->failed_iterations < run->iterations_run &&
@@ -175,17 +208,17 @@ void testrun_judgeFile(struct testrun_file *f) {
 
 bool testrun_isFailure(enum testrun_verdict v) {
     return v == TESTRUN_FLAKY || v == TESTRUN_FAILED || v == TESTRUN_RACE || v == TESTRUN_HANG ||
-           v == TESTRUN_CRASH || v == TESTRUN_ERROR;
+           v == TESTRUN_CRASH || v == TESTRUN_ERROR || v == TESTRUN_GIL;
 }
 
 const char *testrun_verdictName(enum testrun_verdict v) {
-    static const char *const names[TESTRUN_NVERDICTS] = {"passed", "skipped", "flaky", "failed",
-                                                         "race",   "hang",    "crash", "error"};
+    static const char *const names[TESTRUN_NVERDICTS] = {
+        "passed", "skipped", "flaky", "failed", "race", "hang", "crash", "error", "gil-enabled"};
     return v < TESTRUN_NVERDICTS ? names[v] : "?";
 }
 
 char testrun_verdictLetter(enum testrun_verdict v) {
-    static const char letters[TESTRUN_NVERDICTS + 1] = ".sfFRHCE";
+    static const char letters[TESTRUN_NVERDICTS + 1] = ".sfFRHCEG";
     return letters[v < TESTRUN_NVERDICTS ? v : TESTRUN_NVERDICTS - 1];
 }
 
@@ -210,6 +243,7 @@ void testrun_testFree(struct testrun_test *t) {
     free(t->id);
     testrun_recordFree(&t->run);
     free(t->error);
+    free(t->gil_module);
     finding_setFree(&t->findings);
     memset(t, 0, sizeof(*t));
 }
@@ -218,6 +252,7 @@ void testrun_fileFree(struct testrun_file *f) {
     free(f->path);
     free(f->display);
     free(f->module_path);
+    free(f->runner);
     testrun_testFree(&f->entry);
     for (size_t i = 0; i < f->ntests; i++) {
         testrun_testFree(&f->tests[i]);

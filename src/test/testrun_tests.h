@@ -20,6 +20,8 @@ enum testrun_verdict {
     TESTRUN_HANG,    /* it did not finish within the timeout */
     TESTRUN_CRASH,   /* the interpreter died while it ran */
     TESTRUN_ERROR,   /* the file: it did not import, or its module setup/teardown raised */
+    TESTRUN_GIL,     /* an import enabled the GIL, so the threads took turns:
+                        nothing else went wrong, but the run proved nothing */
     TESTRUN_NVERDICTS,
 };
 
@@ -31,6 +33,8 @@ struct testrun_test {
     bool crashed, hung;
     int runtime_hangs;           /* runs of it that the TSan runtime itself wedged */
     char *error;                 /* the file's import, setup or teardown error; owned or NULL */
+    char *gil_module;            /* the import that enabled the GIL while the file or
+                                    this test ran (its finding is in findings); owned or NULL */
     struct finding_set findings; /* races, and the crash or hang; owned */
     enum testrun_verdict verdict;
 };
@@ -40,6 +44,7 @@ struct testrun_file {
     char *display;              /* the name the report uses; owned */
     char *module_path;          /* the file actually imported (tracebacks and TSan's Python
                                    stacks name it); owned or NULL */
+    char *runner;               /* who collected it, "pytest 9.1.1"; owned or NULL */
     struct testrun_test entry;  /* the file itself: what happened outside every test */
     struct testrun_test *tests; /* in run order; owned */
     size_t ntests;

@@ -11,19 +11,35 @@
  * meeting uses relaxed atomics, which order nothing, so it adds no
  * happens-before edge that would hide the race; the twin's PyMutex does. */
 #include <Python.h>
+#include <sched.h>
+#include <time.h>
 
 static long racy_counter;
 static long locked_counter;
 static PyMutex counter_mutex;
 static int callers_arrived;
 
-/* Waits up to about 50 ms until a later caller arrives (an odd number of
- * callers so far means this one has no partner yet). */
+/* Waits up to 200 ms until a later caller arrives (an odd number of callers
+ * so far means this one has no partner yet). It yields the CPU while it
+ * waits: on a loaded machine the partner may otherwise not get one in time. */
 static void meet_another_caller(void) {
     int me = __atomic_add_fetch(&callers_arrived, 1, __ATOMIC_RELAXED);
-    for (long spins = 0; spins < 5000000; spins++) {
-        if (__atomic_load_n(&callers_arrived, __ATOMIC_RELAXED) > me || me % 2 == 0) {
+    if (me % 2 == 0) {
+        return;
+    }
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (long spins = 0;; spins++) {
+        if (__atomic_load_n(&callers_arrived, __ATOMIC_RELAXED) > me) {
             return;
+        }
+        if (spins % 256 == 255) {
+            sched_yield();
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            if ((now.tv_sec - start.tv_sec) * 1000000000L + (now.tv_nsec - start.tv_nsec) >
+                200000000L) {
+                return;
+            }
         }
     }
 }
