@@ -14,6 +14,7 @@ typedef struct _object PyObject;
 typedef struct _typeobject PyTypeObject;
 typedef struct ftshim_varobject PyVarObject;
 typedef ssize_t Py_ssize_t;
+typedef struct _ts PyThreadState;
 #endif
 
 /* refcounting (Include/object.h, Include/refcount.h) */
@@ -72,5 +73,11 @@ PyObject *PyNumber_InPlaceOr(PyObject *o1, PyObject *o2);
 /* generic stores (Include/abstract.h, Include/object.h) */
 int PyObject_SetItem(PyObject *o, PyObject *key, PyObject *v);
 int PyObject_SetAttr(PyObject *, PyObject *, PyObject *);
+
+/* thread states (Include/ceval.h): where a thread detaches and re-attaches */
+PyThreadState *PyEval_SaveThread(void);
+void PyEval_RestoreThread(PyThreadState *);
+void PyEval_AcquireThread(PyThreadState *);
+void PyEval_ReleaseThread(PyThreadState *);
 
 #endif

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "capi.h"
+#include "schedule.h"
 #include "shim_internal.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -397,4 +398,47 @@ EXPORT int PyObject_SetAttr(PyObject *o, PyObject *name, PyObject *value) {
     anomaly_note_alive3(o, name, value);
     noise_point(t, NK_OBJECT);
     return REAL(PyObject_SetAttr)(o, name, value);
+}
+
+/* ---- thread states: a member of a controlled schedule that detaches (every blocking call,
+ * every Py_BEGIN_ALLOW_THREADS, a parked PyMutex) gives its turn away after detaching, and
+ * waits for one before re-attaching, so that a stop-the-world never waits for it. TSan's
+ * pthread, sem and nanosleep interceptors live in the executable and would win over the
+ * shim: these CPython functions are where blocking is visible. No noise here. ---- */
+
+REAL_SLOT(PyEval_SaveThread)
+EXPORT PyThreadState *PyEval_SaveThread(void) {
+    PyThreadState *ts = REAL(PyEval_SaveThread)();
+    struct shim_thread *t = thread_self();
+    if (SHIM_UNLIKELY(t->sched_member != 0)) {
+        sched_detached(t);
+    }
+    return ts;
+}
+
+REAL_SLOT(PyEval_ReleaseThread)
+EXPORT void PyEval_ReleaseThread(PyThreadState *ts) {
+    REAL(PyEval_ReleaseThread)(ts);
+    struct shim_thread *t = thread_self();
+    if (SHIM_UNLIKELY(t->sched_member != 0)) {
+        sched_detached(t);
+    }
+}
+
+REAL_SLOT(PyEval_RestoreThread)
+EXPORT void PyEval_RestoreThread(PyThreadState *ts) {
+    struct shim_thread *t = thread_self();
+    if (SHIM_UNLIKELY(t->sched_member != 0)) {
+        sched_before_attach(t);
+    }
+    REAL(PyEval_RestoreThread)(ts);
+}
+
+REAL_SLOT(PyEval_AcquireThread)
+EXPORT void PyEval_AcquireThread(PyThreadState *ts) {
+    struct shim_thread *t = thread_self();
+    if (SHIM_UNLIKELY(t->sched_member != 0)) {
+        sched_before_attach(t);
+    }
+    REAL(PyEval_AcquireThread)(ts);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "schedule.h"
 
 void cmdline_printHelp(void) {
     printf(
@@ -51,6 +52,10 @@ void cmdline_printHelp(void) {
         "  --timeout SECONDS      a run making no progress for this long is a hang\n"
         "                         (default: 120)\n"
         "  --noise off|low|high   schedule noise in the shims (default: low)\n"
+        "  --schedule free|random|pct  who runs between switch points (default: free, the\n"
+        "                         OS with --noise); random and pct run one actor at a time\n"
+        "                         at every C-API call and scenario line, and replay exactly\n"
+        "  --depth D              pct: bug depth, D-1 priority change points (default: 2)\n"
         "  --corpus DIR           where failing cases are saved (default: ./ftstress-corpus)\n"
         "  --keep DIR             keep each run's logs and results under DIR\n"
         "  --suppressions FILE    more suppressions: TSan's syntax (race:, race_top:,\n"
@@ -228,7 +233,9 @@ int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
         OPT_BUDGET,
         OPT_STATE,
         OPT_SHARD,
-        OPT_SHARDS
+        OPT_SHARDS,
+        OPT_SCHEDULE, /* issue 13: controlled schedules (schedule.h) */
+        OPT_DEPTH
     };
     static const struct option options[] = {
         {"help", no_argument, NULL, 'h'},
@@ -265,6 +272,8 @@ int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
         {"state", required_argument, NULL, OPT_STATE},
         {"shard", required_argument, NULL, OPT_SHARD},
         {"shards", required_argument, NULL, OPT_SHARDS},
+        {"schedule", required_argument, NULL, OPT_SCHEDULE}, /* issue 13 */
+        {"depth", required_argument, NULL, OPT_DEPTH},       /* issue 13 */
         {NULL, 0, NULL, 0},
     };
     long v;
@@ -411,6 +420,16 @@ int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
             if (!cmdline_parseShard(c == OPT_SHARD, optarg, cfg))
                 return EXIT_USAGE;
             break;
+        /* ---- issue 13: controlled schedules (schedule.h) ---- */
+        case OPT_SCHEDULE:
+            if (!schedule_parse(optarg, &cfg->schedule))
+                return EXIT_USAGE;
+            break;
+        case OPT_DEPTH:
+            if (!schedule_parseDepth(optarg, &cfg->depth))
+                return EXIT_USAGE;
+            break;
+        /* ---- end of issue 13 ---- */
         case ':':
             LOG_E("option '%s' needs a value", argv[optind - 1]);
             return EXIT_USAGE;

@@ -18,6 +18,7 @@ void config_setDefaults(struct ftstress_config *cfg) {
     cfg->timeout = 120;
     cfg->noise = NOISE_LOW;
     cfg->corpus_dir = "ftstress-corpus";
+    cfg->depth = 2; /* controlled schedules: SCHEDULE_DEFAULT_DEPTH */
 }
 
 const char *config_noiseName(enum noise_level level) {

@@ -58,6 +58,10 @@ struct ftstress_config {
     int shard, shards;           /* campaign --shard K/N (shards 0: unsharded) */
     bool shard_given;            /* K given; else --shards N takes it from $JOB_COMPLETION_INDEX */
     bool verbose;
+    /* ---- controlled schedules (issue 13; src/schedule.h): --schedule, --depth ---- */
+    int schedule;                /* enum schedule_strategy; SCHEDULE_FREE: noise only */
+    int depth;                   /* pct's depth d (d-1 priority change points) */
+    const char *schedule_replay; /* replay: the schedule file the shim follows, or NULL */
 };
 
 /* Fills cfg with the defaults documented in --help. */

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "paths.h"
 #include "scenario.h"
+#include "schedule.h"
 #include "util.h"
 
 /* TSan's history of memory accesses per thread, in units of 32K events
@@ -126,19 +127,26 @@ bool engine_runProgram(const struct engine_program *prog, struct run_record *rec
     char *crash_path = util_asprintf("%s/crash-stacks", dir);
     char *env_pystacks = util_asprintf("FTSTRESS_PYSTACKS=%s/pystacks", dir);
     char *env_tsan = rt->tsan ? engine_tsanOptions(prog->tsan_supp_path, dir) : NULL;
+    /* Controlled schedules (schedule.h): the strategy and its files. */
+    char *env_sched[8];
+    int nsched = schedule_env(cfg, dir, env_sched, 8);
     /* env_tsan and env_preload may be NULL: they end the list early, on purpose last. */
-    const char *env[] = {"PYTHON_GIL=0",
-                         "PYTHONDONTWRITEBYTECODE=1",
-                         "FTSTRESS_SHIM_CRASH_STOP=1",
-                         env_seed,
-                         env_noise,
-                         env_stats,
-                         env_anom,
-                         env_crash,
-                         env_pystacks,
-                         env_preload,
-                         env_tsan,
-                         NULL};
+    const char *env[24] = {"PYTHON_GIL=0",
+                           "PYTHONDONTWRITEBYTECODE=1",
+                           "FTSTRESS_SHIM_CRASH_STOP=1",
+                           env_seed,
+                           env_noise,
+                           env_stats,
+                           env_anom,
+                           env_crash,
+                           env_pystacks};
+    int nenv = 9;
+    for (int i = 0; i < nsched; i++) {
+        env[nenv++] = env_sched[i];
+    }
+    env[nenv++] = env_preload;
+    env[nenv++] = env_tsan;
+    env[nenv] = NULL;
 
     char *hang_path = util_asprintf("%s/hang-stacks", dir);
     struct spawn_request req = {.argv = argv,
@@ -185,6 +193,9 @@ bool engine_runProgram(const struct engine_program *prog, struct run_record *rec
     free(env_crash);
     free(env_tsan);
     free(env_pystacks);
+    for (int i = 0; i < nsched; i++) {
+        free(env_sched[i]);
+    }
     free(out);
     free(err);
     return ok;
