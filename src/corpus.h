@@ -23,6 +23,15 @@ struct corpus_case {
     enum noise_level noise;
     char *runtime_key; /* the runtime it failed on; owned, may be NULL */
     char *verdict;     /* what failed, e.g. "lost updates", "crash signal 11"; owned */
+    /* controlled schedules (schedule.h): what an exact replay must reproduce */
+    int schedule;        /* enum schedule_strategy; SCHEDULE_FREE: none recorded */
+    int depth;           /* pct depth */
+    char *schedule_hash; /* the decisions' fingerprint; owned or NULL */
+    char *schedule_seq;  /* the decisions; owned or NULL */
+    uint64_t schedule_decisions;
+    bool schedule_exact; /* no watchdog hand-off, nothing truncated: replayable exactly */
+    char *outcomes;      /* the run's histogram (schedule_outcomes); owned or NULL */
+    char *signatures;    /* its finding signatures (schedule_signatures); owned or NULL */
 };
 
 /* Saves the failing run rec of scenario as a case under cfg->corpus_dir.

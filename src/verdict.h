@@ -45,6 +45,7 @@ struct scenario_verdict {
                                first one; owned */
     int nfirst_failures;
     double seconds;
+    char *interleaving; /* controlled schedules: the first failing state's steps; owned */
 };
 
 /* What made rec fail, as a short phrase ("lost updates", "crash (signal 11)",
