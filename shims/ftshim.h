@@ -21,7 +21,9 @@
  *   Power,Lshift,Rshift,And,Xor,Or} PyObject_SetItem PyObject_SetAttr
  *   and, for accounting and anomaly evidence only (never noise): _Py_NewReference
  *   _Py_NewReferenceNoTotal PyObject_Init PyObject_InitVar _PyObject_New _PyObject_NewVar
- *   PyObject_Malloc PyObject_Calloc PyObject_Realloc PyObject_Free PyObject_GC_Del.
+ *   PyObject_Malloc PyObject_Calloc PyObject_Realloc PyObject_Free PyObject_GC_Del;
+ *   and, for the controlled scheduler only: PyEval_SaveThread PyEval_RestoreThread
+ *   PyEval_ReleaseThread PyEval_AcquireThread.
  *
  * Processes without the C-API: the environment (and LD_PRELOAD) is inherited by every
  * child, including TSan's llvm-symbolizer. Where dlsym(RTLD_NEXT, "_Py_Dealloc") finds

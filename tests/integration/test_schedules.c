@@ -161,6 +161,28 @@ static void test_tampered_schedule_is_reported_as_diverged_not_passed(void **sta
     free(path);
 }
 
+/* ftstress test takes the option too: the unlocked test fails, the locked one passes. */
+static void test_test_command_runs_tests_under_controlled_schedules(void **state) {
+    const char *strategies[] = {"random", "pct"};
+    for (int i = 0; i < 2; i++) {
+        char *out;
+        int status =
+            ftstress(&out, "test --schedule %s -t 2 -n 20 --seed 1 %s/test_shared_counter.py",
+                     strategies[i], SCHED_DATA);
+        cli_show(out);
+        assert_int_equal(status, 1);
+        /* failed in every iteration, or in some ("flaky") */
+        assert_true(strstr(out, "::test_one_increment_per_thread  failed") != NULL ||
+                    strstr(out, "::test_one_increment_per_thread  flaky") != NULL);
+        assert_non_null(strstr(out, "test_one_locked_increment_per_thread  passed"));
+        free(out);
+    }
+    char *out;
+    assert_int_equal(ftstress(&out, "fuzz --schedule pct %s/../fuzz", SCHED_DATA), 2);
+    assert_non_null(strstr(out, "fuzz does not take --schedule pct yet"));
+    free(out);
+}
+
 static void test_bad_schedule_options_are_usage_errors(void **state) {
     char *out;
     assert_int_equal(ftstress(&out, "run --schedule sometimes %s/one_increment.py", SCHED_DATA), 2);
@@ -190,6 +212,7 @@ static int teardown(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bad_schedule_options_are_usage_errors),
+        cmocka_unit_test(test_test_command_runs_tests_under_controlled_schedules),
         cmocka_unit_test(test_blocking_scenario_completes_under_every_strategy_without_watchdog),
         cmocka_unit_test(test_tsan_races_reported_under_controlled_schedules_and_twins_quiet),
         cmocka_unit_test(test_tampered_schedule_is_reported_as_diverged_not_passed),

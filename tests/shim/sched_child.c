@@ -1,7 +1,8 @@
 /* sched_child.c - a program linked against libftshim.so and the fake libpython that plays
  * one controlled-schedule scenario per run (the environment chooses the strategy), for
  * test_shim_sched. Usage: sched_child <scenario> [args]; prints what it observed on stdout
- * ("overlap=N order=TIDS") and exits 0; a deadlock ends it by SIGALRM after 20 s. */
+ * ("overlap=N order=TIDS" and the mean ns per step, for ci/bench-schedules) and exits 0; a deadlock
+ * ends it by SIGALRM after 20 s. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -18,7 +19,7 @@
 #define ROUNDS 5
 #define MAX_ORDER 65536
 
-static int nthreads, steps;
+static int nthreads, steps, work = 2000;
 static _Atomic int running, overlap;
 static char order[MAX_ORDER];
 static _Atomic int norder;
@@ -35,7 +36,7 @@ static void step(int tid) {
         order[i] = (char)('0' + tid);
     }
     /* a little work, so that threads running side by side would overlap */
-    for (volatile int k = 0; k < 2000; k++) {
+    for (volatile int k = 0; k < work; k++) {
     }
     atomic_fetch_sub(&running, 1);
     PyList_Append((PyObject *)obj_a, (PyObject *)obj_b); /* a switch point */
@@ -102,6 +103,7 @@ int main(int argc, char **argv) {
     alarm(20);
     nthreads = argc > 2 ? atoi(argv[2]) : 2;
     steps = argc > 3 ? atoi(argv[3]) : 20;
+    work = argc > 4 ? atoi(argv[4]) : 2000;
     if (nthreads < 1 || nthreads > MAX_THREADS) {
         return 2;
     }
@@ -119,12 +121,18 @@ int main(int argc, char **argv) {
         return 2;
     }
     pthread_t t[MAX_THREADS];
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     for (int i = 0; i < nthreads; i++) {
         pthread_create(&t[i], NULL, body, (void *)(long)i);
     }
     for (int i = 0; i < nthreads; i++) {
         pthread_join(t[i], NULL);
     }
-    printf("overlap=%d order=%s\n", atomic_load(&overlap), order);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ns = (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
+    int total = atomic_load(&norder);
+    printf("overlap=%d order=%s\nns_per_step=%.1f\n", atomic_load(&overlap), order,
+           total > 0 ? ns / total : 0.0);
     return 0;
 }
