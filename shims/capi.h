@@ -6,6 +6,7 @@
 #define FTSHIM_CAPI_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #ifndef FTSHIM_CAPI_WITH_PYTHON_H
@@ -79,5 +80,13 @@ PyThreadState *PyEval_SaveThread(void);
 void PyEval_RestoreThread(PyThreadState *);
 void PyEval_AcquireThread(PyThreadState *);
 void PyEval_ReleaseThread(PyThreadState *);
+
+/* the parking lot (Include/internal/pycore_parking_lot.h, exported by libpython): where
+ * PyMutex, events and the queue module wait and wake */
+typedef void ftshim_unpark_fn_t(void *arg, void *park_arg, int has_more_waiters);
+int _PyParkingLot_Park(const void *address, const void *expected, size_t address_size,
+                       int64_t timeout_ns, void *park_arg, int detach);
+void _PyParkingLot_Unpark(const void *address, ftshim_unpark_fn_t *fn, void *arg);
+void _PyParkingLot_UnparkAll(const void *address);
 
 #endif

@@ -64,7 +64,7 @@
  *                                  priorities and depth-1 priority change points over the
  *                                  previous round's number of steps.
  *   FTSTRESS_SCHED_DEPTH=<d>       pct's depth, 1..16, default 2.
- *   FTSTRESS_SCHED_WATCHDOG_MS=<n> default 1000: a member waiting for the turn takes it
+ *   FTSTRESS_SCHED_WATCHDOG_MS=<n> default 3000: a member waiting for the turn takes it
  *                                  when the owner passed no switch point for that long (a
  *                                  wait the scheduler cannot see); counted in
  *                                  sched_watchdog, and the run is no longer deterministic.

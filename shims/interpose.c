@@ -442,3 +442,38 @@ EXPORT void PyEval_AcquireThread(PyThreadState *ts) {
     }
     REAL(PyEval_AcquireThread)(ts);
 }
+
+/* The parking lot: a member parked on an address and unparked by another member becomes
+ * runnable at the unpark (schedule.c), so lock hand-offs between members replay exactly.
+ * Only under a controlled schedule; the cost otherwise is one TLS load and a branch. */
+
+REAL_SLOT(_PyParkingLot_Park)
+EXPORT int _PyParkingLot_Park(const void *addr, const void *expected, size_t size,
+                              int64_t timeout_ns, void *park_arg, int detach) {
+    struct shim_thread *t = thread_self();
+    if (SHIM_LIKELY(t->sched_member == 0)) {
+        return REAL(_PyParkingLot_Park)(addr, expected, size, timeout_ns, park_arg, detach);
+    }
+    sched_before_park(t, addr);
+    int r = REAL(_PyParkingLot_Park)(addr, expected, size, timeout_ns, park_arg, detach);
+    sched_after_park(t);
+    return r;
+}
+
+REAL_SLOT(_PyParkingLot_Unpark)
+EXPORT void _PyParkingLot_Unpark(const void *addr, ftshim_unpark_fn_t *fn, void *arg) {
+    struct shim_thread *t = thread_self();
+    if (SHIM_UNLIKELY(t->sched_member != 0)) {
+        sched_unparked(t, addr, false);
+    }
+    REAL(_PyParkingLot_Unpark)(addr, fn, arg);
+}
+
+REAL_SLOT(_PyParkingLot_UnparkAll)
+EXPORT void _PyParkingLot_UnparkAll(const void *addr) {
+    struct shim_thread *t = thread_self();
+    if (SHIM_UNLIKELY(t->sched_member != 0)) {
+        sched_unparked(t, addr, true);
+    }
+    REAL(_PyParkingLot_UnparkAll)(addr);
+}

@@ -37,7 +37,10 @@ enum member_state { MS_ABSENT = 0, MS_GATE, MS_RUNNABLE, MS_BLOCKED };
 
 struct member {
     int state;
-    int prio; /* PCT: higher runs first */
+    int prio;              /* PCT: higher runs first */
+    const void *parked_on; /* the parking-lot address it waits on, NULL: none */
+    uint64_t park_seq;     /* when it parked: the lot wakes waiters of an address in order */
+    bool waking;           /* unparked by a member: runnable before it is back */
 };
 
 /* One step of the trace of the current epoch (the rounds between the first enter and the
@@ -79,6 +82,7 @@ static struct {
     bool replaying;
     uint64_t diverged_at; /* 1 + index of the first decision that could not follow, 0: none */
     uint64_t watchdog;
+    uint64_t park_seq;
     /* trace of the epoch */
     struct trace_event *trace;
     uint32_t ntrace;
@@ -86,7 +90,7 @@ static struct {
 
 static int sched_strategy;
 static int sched_depth = 2;
-static long sched_watchdog_ms = 1000;
+static long sched_watchdog_ms = 3000;
 static char sched_out_path[SHIM_PATH_MAX];
 
 /* ---- low-level: lock, futex, PRNG ---- */
@@ -387,12 +391,70 @@ void sched_before_attach(struct shim_thread *t) {
         return;
     }
     lock();
+    if (S.m[me].waking) {
+        S.m[me].waking = false; /* already runnable since its unpark: wait for the turn */
+        wait_turn_locked(t, me);
+        return;
+    }
     if (S.m[me].state != MS_BLOCKED) {
         unlock();
         return;
     }
     S.m[me].state = MS_RUNNABLE;
     wait_turn_locked(t, me);
+}
+
+/* ---- the parking lot: a member woken by another member becomes runnable at the unpark,
+ * a step of the waker, not whenever the OS lets it run again: that keeps lock hand-offs
+ * between members deterministic. ---- */
+
+void sched_before_park(struct shim_thread *t, const void *addr) {
+    int me = t->sched_member - 1;
+    if (me < 0) {
+        return;
+    }
+    lock();
+    S.m[me].parked_on = addr;
+    S.m[me].park_seq = ++S.park_seq;
+    unlock();
+}
+
+void sched_after_park(struct shim_thread *t) {
+    int me = t->sched_member - 1;
+    if (me < 0) {
+        return;
+    }
+    lock();
+    S.m[me].parked_on = NULL;
+    unlock();
+}
+
+/* The waker (a member) unparks one (all: every) waiter of addr: the blocked members parked
+ * there, the earliest first, become runnable now. */
+void sched_unparked(struct shim_thread *t, const void *addr, bool all) {
+    if (t->sched_member == 0) {
+        return;
+    }
+    lock();
+    for (;;) {
+        int first = -1;
+        for (int i = 0; i < SCHED_MAX_THREADS; i++) {
+            if (S.m[i].state == MS_BLOCKED && S.m[i].parked_on == addr &&
+                (first < 0 || S.m[i].park_seq < S.m[first].park_seq)) {
+                first = i;
+            }
+        }
+        if (first < 0) {
+            break;
+        }
+        S.m[first].state = MS_RUNNABLE;
+        S.m[first].waking = true;
+        S.m[first].parked_on = NULL;
+        if (!all) {
+            break;
+        }
+    }
+    unlock();
 }
 
 /* ---- the control API (ftshim.h) ---- */
@@ -447,6 +509,8 @@ FTSHIM_API void ftshim_sched_leave(void) {
     lock();
     trace_add(me, t, "leave", false);
     S.m[me].state = MS_ABSENT;
+    S.m[me].waking = false;
+    S.m[me].parked_on = NULL;
     S.left++;
     t->sched_member = 0;
     if (S.owner == me) {
@@ -621,7 +685,7 @@ void sched_config_load(void) {
         if (config_parse_u64(v, &u) == 0 && u >= 1 && u <= 3600000) {
             sched_watchdog_ms = (long)u;
         } else {
-            sched_warn("FTSTRESS_SCHED_WATCHDOG_MS", v, "1000");
+            sched_warn("FTSTRESS_SCHED_WATCHDOG_MS", v, "3000");
         }
     }
     sched_enabled = sched_strategy != SCHED_FREE;

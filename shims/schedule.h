@@ -35,6 +35,10 @@ void sched_point(struct shim_thread *t, const char *op);
 /* Around the real PyEval_SaveThread/ReleaseThread and RestoreThread/AcquireThread. */
 void sched_detached(struct shim_thread *t);
 void sched_before_attach(struct shim_thread *t);
+/* Around the real _PyParkingLot_Park, and after a member's _PyParkingLot_Unpark(All). */
+void sched_before_park(struct shim_thread *t, const void *addr);
+void sched_after_park(struct shim_thread *t);
+void sched_unparked(struct shim_thread *t, const void *addr, bool all);
 
 /* Writes the schedule file (FTSTRESS_SCHED_OUT) now; exit paths. Async-signal-safe. */
 void sched_write_configured(void);
