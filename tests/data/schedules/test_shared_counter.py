@@ -18,7 +18,8 @@ def test_one_increment_per_thread():
     before = BOX.value
     BOX.value = before + 1
     SEEN.append(BOX.value)
-    assert len(set(SEEN)) == len(SEEN), "two threads stored the same count"
+    seen = list(SEEN)
+    assert len(set(seen)) == len(seen), "two threads stored the same count"
 
 
 def test_one_locked_increment_per_thread():
@@ -26,4 +27,5 @@ def test_one_locked_increment_per_thread():
         before = LOCKED.value
         LOCKED.value = before + 1
         LOCKED_SEEN.append(LOCKED.value)
-    assert len(set(LOCKED_SEEN)) == len(LOCKED_SEEN), "two threads stored the same count"
+        seen = list(LOCKED_SEEN)  # a snapshot: the other thread appends when the lock is free
+    assert len(set(seen)) == len(seen), "two threads stored the same count"
