@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capi.h"
 #include "shim_internal.h"
 
 bool sched_enabled;
@@ -83,6 +84,7 @@ static struct {
     uint64_t diverged_at; /* 1 + index of the first decision that could not follow, 0: none */
     uint64_t watchdog;
     uint64_t park_seq;
+    uint64_t epoch; /* epochs ended */
     /* trace of the epoch */
     struct trace_event *trace;
     uint32_t ntrace;
@@ -518,11 +520,28 @@ FTSHIM_API void ftshim_sched_leave(void) {
     }
     if (S.left >= S.expected) {
         S.entered = S.left = S.expected = 0; /* the epoch is over */
-        S.owner = -1;
-    } else {
-        turn_released(t);
+        S.epoch++;
+        set_owner(-1);
+        unlock();
+        return;
+    }
+    turn_released(t);
+    /* Run free only once no member runs any more: a thread that left and went on (the
+     * harness's next barrier, its reference-count merges) would race the members still
+     * in the epoch and make their steps depend on timing. Detached while it waits, so
+     * that a stop-the-world of the others does not wait for it. */
+    uint64_t epoch = S.epoch;
+    unlock();
+    PyThreadState *ts = PyEval_SaveThread();
+    lock();
+    while (S.epoch == epoch) {
+        uint32_t seq = atomic_load_explicit(&S.seq, memory_order_relaxed);
+        unlock();
+        futex_wait(&S.seq, seq, 1000);
+        lock();
     }
     unlock();
+    PyEval_RestoreThread(ts);
 }
 
 FTSHIM_API void ftshim_sched_line(const void *code, int line) {

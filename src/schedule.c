@@ -45,7 +45,7 @@ bool schedule_parseDepth(const char *text, int *out) {
 
 int schedule_env(const struct ftstress_config *cfg, const char *dir, char **env, int max) {
     int n = 0;
-    if (max < 5) {
+    if (max < 6) {
         return 0;
     }
     env[n++] = util_asprintf("FTSTRESS_SCHEDULE=%s", schedule_name(cfg->schedule));
@@ -57,6 +57,11 @@ int schedule_env(const struct ftstress_config *cfg, const char *dir, char **env,
     env[n++] = util_asprintf("FTSTRESS_SCHED_OUT=%s/schedule", dir);
     /* string hashes decide dict and set layouts: the same on every run */
     env[n++] = util_asprintf("PYTHONHASHSEED=0");
+    /* Switch points at the container and arithmetic calls and the lines, not at the
+     * refcount slow paths: whether those run depends on memory layout (the type cache is
+     * indexed by string addresses, a miss decrefs), which another environment or working
+     * directory shifts, so a schedule over them would not replay. */
+    env[n++] = util_asprintf("FTSTRESS_NOISE_KINDS=list,dict,set,number,object");
     if (cfg->schedule_replay != NULL) {
         env[n++] = util_asprintf("FTSTRESS_SCHED_REPLAY=%s", cfg->schedule_replay);
     }

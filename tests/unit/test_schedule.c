@@ -49,12 +49,13 @@ static void test_free_sets_only_the_strategy_and_pct_fixes_the_hash_seed(void **
     cfg.depth = 3;
     cfg.schedule_replay = "/c/replay.schedule";
     n = schedule_env(&cfg, "/r", env, 8);
-    assert_int_equal(n, 5);
+    assert_int_equal(n, 6);
     assert_string_equal(env[0], "FTSTRESS_SCHEDULE=pct");
     assert_string_equal(env[1], "FTSTRESS_SCHED_DEPTH=3");
     assert_string_equal(env[2], "FTSTRESS_SCHED_OUT=/r/schedule");
     assert_string_equal(env[3], "PYTHONHASHSEED=0");
-    assert_string_equal(env[4], "FTSTRESS_SCHED_REPLAY=/c/replay.schedule");
+    assert_string_equal(env[4], "FTSTRESS_NOISE_KINDS=list,dict,set,number,object");
+    assert_string_equal(env[5], "FTSTRESS_SCHED_REPLAY=/c/replay.schedule");
     for (int i = 0; i < n; i++) {
         free(env[i]);
     }
