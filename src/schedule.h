@@ -31,7 +31,8 @@ bool schedule_parseDepth(const char *text, int *out);
  * it added): FTSTRESS_SCHEDULE, the depth, FTSTRESS_SCHED_OUT=dir/schedule, the replayed
  * schedule (cfg->schedule_replay) and, for a controlled schedule, PYTHONHASHSEED=0 so that
  * hashing is the same on every run and FTSTRESS_NOISE_KINDS without the refcount calls
- * (their slow paths depend on memory layout, so they would not replay). Each entry is malloc'd: the caller frees them. */
+ * (their slow paths depend on memory layout, so they would not replay). Each entry is malloc'd: the
+ * caller frees them. */
 int schedule_env(const struct ftstress_config *cfg, const char *dir, char **env, int max);
 
 /* What a run's schedule file (dir/schedule, written by the shim at exit) says. */
