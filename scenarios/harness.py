@@ -110,6 +110,20 @@ def load_scenario(path):
     return module
 
 
+def controlled_schedule(module, path):
+    """The shim's scheduler under --schedule random|pct, else None. Its gate replaces
+    the start gate, and the collector is off while actors run: a collection stops the
+    world, which a thread waiting for its turn would hold up."""
+    if os.environ.get("FTSTRESS_SCHEDULE", "free") in ("", "free"):
+        return None
+    import gc
+    import schedule_control
+    sched = schedule_control.Controller()
+    sched.instrument(module, path)
+    gc.disable()
+    return sched
+
+
 def run(args):
     results = Results(args.results)
     try:
@@ -129,6 +143,7 @@ def run(args):
     outcomes = getattr(module, "OUTCOMES", {})
     counts_fn = getattr(module, "counts", None)
     gated = bool(getattr(module, "START_GATE", False))
+    sched = controlled_schedule(module, args.scenario)
 
     results.line("scenario", os.path.splitext(os.path.basename(args.scenario))[0],
                  (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else "")
@@ -166,6 +181,25 @@ def run(args):
     failures = []
     stride_no = [0]
 
+    def walk(tid, act, ctx):
+        """One actor's pass over the stride's states. Under a controlled schedule the
+        shim's gate starts every state in all actors together, one thread at a time."""
+        try:
+            if sched is not None:
+                sched.enter(tid, threads)
+            for i, s in enumerate(states):
+                if sched is not None:
+                    if i:
+                        sched.gate()
+                elif gated:
+                    start_gate(gates[i], threads, failures)
+                act(s, ctx)
+        except BaseException as exc:  # the actor's exception is a result, not a harness bug
+            failures.append((tid, exc))
+        finally:
+            if sched is not None:
+                sched.leave()
+
     def worker(tid):
         rng = random.Random(f"{args.seed}:{tid}")
         ctx = Context(tid, rng, threads)
@@ -174,13 +208,7 @@ def run(args):
             barrier.wait()  # states are ready
             if stop[0]:
                 return
-            try:
-                for i, s in enumerate(states):
-                    if gated:
-                        start_gate(gates[i], threads, failures)
-                    act(s, ctx)
-            except BaseException as exc:  # the actor's exception is a result, not a harness bug
-                failures.append((tid, exc))
+            walk(tid, act, ctx)
             barrier.wait()  # this stride is done
 
     pool = [threading.Thread(target=worker, args=(t,), name=f"actor-{t}", daemon=True)
@@ -196,13 +224,7 @@ def run(args):
             states[:] = [module.state() for _ in range(n)]
             gates[:] = [[] for _ in range(n)] if gated else []
             barrier.wait()
-            try:
-                for i, s in enumerate(states):
-                    if gated:
-                        start_gate(gates[i], threads, failures)
-                    actors[main_tid](s, main_ctx)
-            except BaseException as exc:
-                failures.append((main_tid, exc))
+            walk(main_tid, actors[main_tid], main_ctx)
             barrier.wait()
             stride_no[0] += 1
             if failures:
@@ -211,6 +233,7 @@ def run(args):
                 histogram_key = f"exception {type(exc).__name__}"
                 histogram[histogram_key] = histogram.get(histogram_key, 0) + len(failures)
                 failures.clear()
+            state_no = 0
             for s in states:
                 try:
                     result = str(module.arbiter(s))
@@ -225,6 +248,12 @@ def run(args):
                 cls = outcomes.get(result, ("unexpected",))[0]
                 if first_failure is None and cls not in ("expected", "acceptable"):
                     first_failure = (time.monotonic() - started, done)
+                    if sched is not None:
+                        sched.write_interleaving(
+                            state_no,
+                            os.path.join(os.path.dirname(os.path.abspath(args.results)),
+                                         "interleaving"))
+                state_no += 1
                 done += 1
             if time.monotonic() - last_snapshot >= SNAPSHOT_SECONDS:
                 snapshot(False)

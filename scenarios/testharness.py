@@ -507,6 +507,24 @@ def call_with_optional_arg(fn, arg):
     return fn(arg) if len(params) >= 1 else fn()
 
 
+# The shim's scheduler under --schedule random|pct (scenarios/schedule_control.py), set up
+# once the test file is imported; None runs the threads free.
+SCHEDULE = [None]
+
+
+def controlled_schedule(module, path):
+    """Line events for the test file's code, and the collector off (a collection stops
+    the world, which a thread waiting for its turn would hold up)."""
+    if os.environ.get("FTSTRESS_SCHEDULE", "free") in ("", "free"):
+        return
+    import gc
+    import schedule_control
+    sched = schedule_control.Controller()
+    sched.instrument(module, path)
+    gc.disable()
+    SCHEDULE[0] = sched
+
+
 def run_body(state, body, threads, iterations):
     """Calls body iterations times in each of threads threads, all threads
     starting each iteration together. Returns the iterations run."""
@@ -523,17 +541,27 @@ def run_body(state, body, threads, iterations):
         return iterations
 
     barrier = threading.Barrier(threads)
+    sched = SCHEDULE[0]
 
     def worker(tid):
         who = f"thread {tid + 1} of {threads} (native id {threading.get_native_id()})"
-        for it in range(1, iterations + 1):
-            barrier.wait()
-            try:
-                body()
-            except unittest.SkipTest as exc:
-                state.skipped(exc)
-            except BaseException as exc:
-                state.failure(it, who, exc)
+        if sched is not None:  # a controlled schedule: the shim's gate starts each iteration
+            sched.enter(tid, threads)
+        try:
+            for it in range(1, iterations + 1):
+                if sched is None:
+                    barrier.wait()
+                elif it > 1:
+                    sched.gate()
+                try:
+                    body()
+                except unittest.SkipTest as exc:
+                    state.skipped(exc)
+                except BaseException as exc:
+                    state.failure(it, who, exc)
+        finally:
+            if sched is not None:
+                sched.leave()
 
     pool = [threading.Thread(target=worker, args=(t,), name=f"ftstress-test-{t + 1}")
             for t in range(threads)]
@@ -825,6 +853,7 @@ def run(args):
         return EXIT_BAD_INPUT
     results.line("module", module.__name__, getattr(module, "__file__", path) or path)
     gil.check(results, "import")
+    controlled_schedule(module, path)
 
     items = collect(module)
     selected = []

@@ -6,6 +6,7 @@
 #define FTSHIM_CAPI_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #ifndef FTSHIM_CAPI_WITH_PYTHON_H
@@ -14,6 +15,7 @@ typedef struct _object PyObject;
 typedef struct _typeobject PyTypeObject;
 typedef struct ftshim_varobject PyVarObject;
 typedef ssize_t Py_ssize_t;
+typedef struct _ts PyThreadState;
 #endif
 
 /* refcounting (Include/object.h, Include/refcount.h) */
@@ -72,5 +74,19 @@ PyObject *PyNumber_InPlaceOr(PyObject *o1, PyObject *o2);
 /* generic stores (Include/abstract.h, Include/object.h) */
 int PyObject_SetItem(PyObject *o, PyObject *key, PyObject *v);
 int PyObject_SetAttr(PyObject *, PyObject *, PyObject *);
+
+/* thread states (Include/ceval.h): where a thread detaches and re-attaches */
+PyThreadState *PyEval_SaveThread(void);
+void PyEval_RestoreThread(PyThreadState *);
+void PyEval_AcquireThread(PyThreadState *);
+void PyEval_ReleaseThread(PyThreadState *);
+
+/* the parking lot (Include/internal/pycore_parking_lot.h, exported by libpython): where
+ * PyMutex, events and the queue module wait and wake */
+typedef void ftshim_unpark_fn_t(void *arg, void *park_arg, int has_more_waiters);
+int _PyParkingLot_Park(const void *address, const void *expected, size_t address_size,
+                       int64_t timeout_ns, void *park_arg, int detach);
+void _PyParkingLot_Unpark(const void *address, ftshim_unpark_fn_t *fn, void *arg);
+void _PyParkingLot_UnparkAll(const void *address);
 
 #endif

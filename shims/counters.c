@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "schedule.h"
 #include "shim_internal.h"
 
 struct counter_slot counters_slots[COUNTER_SLOTS];
@@ -125,6 +126,7 @@ int counters_write_stats(const char *path, const char *reason) {
 }
 
 void counters_write_configured(const char *reason) {
+    sched_write_configured(); /* the same exit paths write the schedule */
     if (shim_cfg.stats_path[0] != '\0') {
         counters_write_stats(shim_cfg.stats_path, reason);
     }

@@ -21,7 +21,9 @@
  *   Power,Lshift,Rshift,And,Xor,Or} PyObject_SetItem PyObject_SetAttr
  *   and, for accounting and anomaly evidence only (never noise): _Py_NewReference
  *   _Py_NewReferenceNoTotal PyObject_Init PyObject_InitVar _PyObject_New _PyObject_NewVar
- *   PyObject_Malloc PyObject_Calloc PyObject_Realloc PyObject_Free PyObject_GC_Del.
+ *   PyObject_Malloc PyObject_Calloc PyObject_Realloc PyObject_Free PyObject_GC_Del;
+ *   and, for the controlled scheduler only: PyEval_SaveThread PyEval_RestoreThread
+ *   PyEval_ReleaseThread PyEval_AcquireThread.
  *
  * Processes without the C-API: the environment (and LD_PRELOAD) is inherited by every
  * child, including TSan's llvm-symbolizer. Where dlsym(RTLD_NEXT, "_Py_Dealloc") finds
@@ -50,6 +52,33 @@
  *   is the parent's); it appends anomaly/crash records to the same files.
  *   An unparsable value is reported once on stderr ("ftshim: ignoring NAME=...") and the
  *   default is used.
+ *
+ *   FTSTRESS_SCHEDULE=free|random|pct  default free (the noise above). random and pct put
+ *                                  the threads a harness registers (ftshim_sched_enter)
+ *                                  under a controlled schedule: only the thread holding the
+ *                                  turn runs between switch points; the noise points of the
+ *                                  FTSTRESS_NOISE_KINDS and the harness's line events are
+ *                                  the switch points; FTSTRESS_NOISE is ignored. random: a
+ *                                  uniformly random runnable member at every decision. pct:
+ *                                  probabilistic concurrency testing, per round random
+ *                                  priorities and depth-1 priority change points over the
+ *                                  previous round's number of steps.
+ *   FTSTRESS_SCHED_DEPTH=<d>       pct's depth, 1..16, default 2.
+ *   FTSTRESS_SCHED_WATCHDOG_MS=<n> default 3000: a member waiting for the turn takes it
+ *                                  when the owner passed no switch point for that long (a
+ *                                  wait the scheduler cannot see); counted in
+ *                                  sched_watchdog, and the run is no longer deterministic.
+ *   FTSTRESS_SCHED_OUT=<path>      write the schedule there at exit ("%p" as above):
+ *                                  key=value lines ftshim_schedule=1 strategy depth seed
+ *                                  decisions hash watchdog truncated replay
+ *                                  [replay_diverged_at replay_recorded] and seq=, the
+ *                                  member chosen at each decision, run-length encoded as
+ *                                  "T[*N],T[*N],...". hash is FNV-1a over every decision's
+ *                                  (runnable set, choice).
+ *   FTSTRESS_SCHED_REPLAY=<path>   follow the seq= of such a file: at each decision the
+ *                                  recorded member if it is runnable; the first decision
+ *                                  that cannot follow (or a count that differs) is
+ *                                  replay_diverged_at (1-based) in the new schedule file.
  *
  * Noise levels. Each thread has a splitmix64 PRNG seeded from FTSTRESS_SEED and the thread's
  * index (indices are handed out in the order of each thread's first intercepted call, so a
@@ -98,6 +127,7 @@
  *       _remainder _power _lshift _rshift _and _xor _or
  *     object_setitem object_setattr
  *     noise_yields noise_spins noise_sleeps
+ *     sched_points sched_decisions sched_switches sched_rounds sched_watchdog sched_diverged
  *     anomaly_negative_refcount anomaly_null_type anomaly_double_dealloc
  *     anomaly_decref_after_dealloc anomaly_records anomaly_records_dropped
  *   Counters are per thread (no shared cache line is written on the hot path) and summed
@@ -195,6 +225,26 @@ FTSHIM_API uint64_t ftshim_counter(const char *key);
 FTSHIM_API int ftshim_stats_write(const char *path);
 /* The configured noise level (after parsing FTSTRESS_NOISE). */
 FTSHIM_API int ftshim_noise_level(void);
+
+/* ---- Controlled schedules: called by the harnesses (ctypes.PyDLL, so the thread stays
+ * attached), and by the tests. Each does nothing under FTSTRESS_SCHEDULE=free. ---- */
+
+/* The calling thread joins the scheduler as member tid (0..63) of an epoch of threads
+ * members, and waits at the gate: the first round starts when all have entered. */
+FTSHIM_API void ftshim_sched_enter(int tid, int threads);
+/* The member waits until every member present is at the gate, then a new round starts
+ * (PCT draws new priorities and change points). One round = one state of the harness. */
+FTSHIM_API void ftshim_sched_gate(void);
+/* The member leaves; the epoch ends when every member left. */
+FTSHIM_API void ftshim_sched_leave(void);
+/* A line event of the code under test (sys.monitoring LINE): a switch point; code and
+ * line label the trace. */
+FTSHIM_API void ftshim_sched_line(const void *code, int line);
+/* The strategy in force: 0 free, 1 random, 2 pct. */
+FTSHIM_API int ftshim_sched_strategy(void);
+/* Writes the steps of round (0 = the epoch's first) of the current or last epoch to path,
+ * one per line: "tid<TAB>line<TAB>0xcode<TAB>op<TAB>preempt|-". Returns 0 or -1. */
+FTSHIM_API int ftshim_sched_trace(int round, const char *path);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "schedule.h"
 #include "shim_internal.h"
 
 static void init_atexit(void) {
@@ -31,6 +32,7 @@ bool shim_in_python;
 static void init_after_fork_child(void) {
     counters_reset();
     config_after_fork();
+    sched_after_fork();
 }
 
 __attribute__((constructor)) static void init_shim(void) {

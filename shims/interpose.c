@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "capi.h"
+#include "schedule.h"
 #include "shim_internal.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -397,4 +398,82 @@ EXPORT int PyObject_SetAttr(PyObject *o, PyObject *name, PyObject *value) {
     anomaly_note_alive3(o, name, value);
     noise_point(t, NK_OBJECT);
     return REAL(PyObject_SetAttr)(o, name, value);
+}
+
+/* ---- thread states: a member of a controlled schedule that detaches (every blocking call,
+ * every Py_BEGIN_ALLOW_THREADS, a parked PyMutex) gives its turn away after detaching, and
+ * waits for one before re-attaching, so that a stop-the-world never waits for it. TSan's
+ * pthread, sem and nanosleep interceptors live in the executable and would win over the
+ * shim: these CPython functions are where blocking is visible. No noise here. ---- */
+
+REAL_SLOT(PyEval_SaveThread)
+EXPORT PyThreadState *PyEval_SaveThread(void) {
+    PyThreadState *ts = REAL(PyEval_SaveThread)();
+    struct shim_thread *t = thread_self();
+    if (SHIM_UNLIKELY(t->sched_member != 0)) {
+        sched_detached(t);
+    }
+    return ts;
+}
+
+REAL_SLOT(PyEval_ReleaseThread)
+EXPORT void PyEval_ReleaseThread(PyThreadState *ts) {
+    REAL(PyEval_ReleaseThread)(ts);
+    struct shim_thread *t = thread_self();
+    if (SHIM_UNLIKELY(t->sched_member != 0)) {
+        sched_detached(t);
+    }
+}
+
+REAL_SLOT(PyEval_RestoreThread)
+EXPORT void PyEval_RestoreThread(PyThreadState *ts) {
+    struct shim_thread *t = thread_self();
+    if (SHIM_UNLIKELY(t->sched_member != 0)) {
+        sched_before_attach(t);
+    }
+    REAL(PyEval_RestoreThread)(ts);
+}
+
+REAL_SLOT(PyEval_AcquireThread)
+EXPORT void PyEval_AcquireThread(PyThreadState *ts) {
+    struct shim_thread *t = thread_self();
+    if (SHIM_UNLIKELY(t->sched_member != 0)) {
+        sched_before_attach(t);
+    }
+    REAL(PyEval_AcquireThread)(ts);
+}
+
+/* The parking lot: a member parked on an address and unparked by another member becomes
+ * runnable at the unpark (schedule.c), so lock hand-offs between members replay exactly.
+ * Only under a controlled schedule; the cost otherwise is one TLS load and a branch. */
+
+REAL_SLOT(_PyParkingLot_Park)
+EXPORT int _PyParkingLot_Park(const void *addr, const void *expected, size_t size,
+                              int64_t timeout_ns, void *park_arg, int detach) {
+    struct shim_thread *t = thread_self();
+    if (SHIM_LIKELY(t->sched_member == 0)) {
+        return REAL(_PyParkingLot_Park)(addr, expected, size, timeout_ns, park_arg, detach);
+    }
+    sched_before_park(t, addr);
+    int r = REAL(_PyParkingLot_Park)(addr, expected, size, timeout_ns, park_arg, detach);
+    sched_after_park(t);
+    return r;
+}
+
+REAL_SLOT(_PyParkingLot_Unpark)
+EXPORT void _PyParkingLot_Unpark(const void *addr, ftshim_unpark_fn_t *fn, void *arg) {
+    struct shim_thread *t = thread_self();
+    if (SHIM_UNLIKELY(t->sched_member != 0)) {
+        sched_unparked(t, addr, false);
+    }
+    REAL(_PyParkingLot_Unpark)(addr, fn, arg);
+}
+
+REAL_SLOT(_PyParkingLot_UnparkAll)
+EXPORT void _PyParkingLot_UnparkAll(const void *addr) {
+    struct shim_thread *t = thread_self();
+    if (SHIM_UNLIKELY(t->sched_member != 0)) {
+        sched_unparked(t, addr, true);
+    }
+    REAL(_PyParkingLot_UnparkAll)(addr);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "schedule.h"
 #include "shim_internal.h"
 
 struct shim_config shim_cfg;
@@ -163,8 +164,11 @@ static void config_load(void) {
     v = getenv("FTSTRESS_SHIM_CRASH_STOP");
     shim_cfg.crash_stop = v != NULL && strcmp(v, "1") == 0;
 
+    /* A controlled schedule replaces the noise: the selected kinds become switch points. */
+    sched_config_load();
+    uint8_t on = sched_enabled ? NOISE_SCHED : (uint8_t)shim_cfg.noise_level;
     for (int k = 0; k < NK_COUNT; k++) {
-        uint8_t level = (shim_cfg.noise_kinds & (1u << k)) ? (uint8_t)shim_cfg.noise_level : 0;
+        uint8_t level = (shim_cfg.noise_kinds & (1u << k)) ? on : 0;
         atomic_store_explicit(&shim_noise_by_kind[k], level, memory_order_relaxed);
     }
     atomic_store_explicit(&anomaly_tracking, shim_cfg.anomalies_path[0] != '\0',

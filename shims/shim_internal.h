@@ -58,6 +58,9 @@ struct shim_thread {
     struct counter_slot *slot; /* NULL: shares the atomic overflow slot */
     void *altstack;            /* our sigaltstack mapping, if we installed one */
     void *dying;               /* object whose dealloc this thread is forwarding */
+    int sched_member;          /* 1 + the thread's index under the scheduler, 0: runs free */
+    int sched_line;            /* the last line event it forwarded (schedule.c: trace) */
+    const void *sched_code;    /* and that line's code object */
 };
 
 extern __thread struct shim_thread shim_tls __attribute__((tls_model("initial-exec")));
@@ -121,6 +124,12 @@ void thread_ensure_altstack(struct shim_thread *t);
     X(NOISE_YIELDS, "noise_yields")                                                                \
     X(NOISE_SPINS, "noise_spins")                                                                  \
     X(NOISE_SLEEPS, "noise_sleeps")                                                                \
+    X(SCHED_POINTS, "sched_points")                                                                \
+    X(SCHED_DECISIONS, "sched_decisions")                                                          \
+    X(SCHED_SWITCHES, "sched_switches")                                                            \
+    X(SCHED_ROUNDS, "sched_rounds")                                                                \
+    X(SCHED_WATCHDOG, "sched_watchdog")                                                            \
+    X(SCHED_DIVERGED, "sched_diverged")                                                            \
     X(ANOMALY_NEGATIVE_REFCOUNT, "anomaly_negative_refcount")                                      \
     X(ANOMALY_NULL_TYPE, "anomaly_null_type")                                                      \
     X(ANOMALY_DOUBLE_DEALLOC, "anomaly_double_dealloc")                                            \
@@ -176,13 +185,24 @@ uint64_t noise_thread_seed(uint64_t seed, uint64_t thread_index);
 int noise_decide(uint64_t *state, int level, uint32_t *amount);
 void noise_apply_slow(struct shim_thread *t, int level);
 
-/* The noise point of an intercepted call: one byte load and a predictable branch when off. */
-static inline void noise_point(struct shim_thread *t, enum noise_kind k) {
+/* Under a controlled schedule (schedule.c) the noise points of the selected kinds are switch
+ * points instead: their level byte is NOISE_SCHED. */
+#define NOISE_SCHED 0x80
+void sched_point(struct shim_thread *t, const char *op);
+
+/* The noise point of an intercepted call: one byte load and a predictable branch when off.
+ * op names the call for the scheduler's trace (the wrapper's __func__). */
+static inline void noise_point_at(struct shim_thread *t, enum noise_kind k, const char *op) {
     uint8_t level = atomic_load_explicit(&shim_noise_by_kind[k], memory_order_relaxed);
     if (SHIM_UNLIKELY(level != 0)) {
-        noise_apply_slow(t, level);
+        if (level == NOISE_SCHED) {
+            sched_point(t, op);
+        } else {
+            noise_apply_slow(t, level);
+        }
     }
 }
+#define noise_point(t, k) noise_point_at((t), (k), __func__)
 
 /* ---- anomaly.c: refcount anomaly detection ---- */
 

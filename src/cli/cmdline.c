@@ -371,6 +371,16 @@ static bool cmdline_apply(const struct opt_spec *o, const char *value, const cha
         case OPT_FIXTURES_PER_THREAD:
             cfg->fixtures_per_thread = true;
             break;
+        case OPT_SCHEDULE: {
+            /* enum schedule_strategy's order (report/schedule.h) */
+            static const char *const strategies[] = {"free", "random", "pct", NULL};
+            ok = optvalue_choice(shown, value, strategies, &choice, &error);
+            cfg->schedule = choice;
+            break;
+        }
+        case OPT_DEPTH:
+            cfg->depth = (int)n;
+            break;
         case OPT_HELP:
         case OPT_VERSION:
         case OPT_WEIGHT:

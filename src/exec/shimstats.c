@@ -115,8 +115,8 @@ void shimstats_print(FILE *out, const struct shimstats *s) {
         int best = -1;
         for (int k = 0; k < s->count; k++) {
             if (!used[k] && strncmp(s->keys[k], "noise_", 6) != 0 &&
-                strncmp(s->keys[k], "anomaly_", 8) != 0 && s->values[k] > 0 &&
-                (best < 0 || s->values[k] > s->values[best])) {
+                strncmp(s->keys[k], "anomaly_", 8) != 0 && strncmp(s->keys[k], "sched_", 6) != 0 &&
+                s->values[k] > 0 && (best < 0 || s->values[k] > s->values[best])) {
                 best = k;
             }
         }

@@ -20,6 +20,7 @@ void config_setDefaults(struct ftstress_config *cfg) {
     cfg->corpus_dir = "ftstress-corpus";
     cfg->venv_deps = "auto";
     cfg->test_runner = "auto";
+    cfg->depth = 2; /* controlled schedules: SCHEDULE_DEFAULT_DEPTH */
 }
 
 const char *const config_noiseNames[] = {"off", "low", "high", NULL};

@@ -88,6 +88,10 @@ struct ftstress_config {
                                  interpreter can import it) */
     bool fixtures_per_thread; /* test --fixtures-per-thread: each thread its own function-scoped
                                  fixtures */
+    /* controlled schedules (report/schedule.h): --schedule, --depth */
+    int schedule;                /* enum schedule_strategy; SCHEDULE_FREE: noise only */
+    int depth;                   /* pct's depth d (d-1 priority change points) */
+    const char *schedule_replay; /* replay: the schedule file the shim follows, or NULL */
 };
 
 /* Fills cfg with the defaults documented in --help. */

@@ -5,14 +5,19 @@
 #include <string.h>
 
 #include "results.h"
+#include "schedule.h"
 
 void report_textHeader(FILE *out, const struct ftstress_config *cfg, const struct runtime *rt,
                        size_t nscenarios) {
     fprintf(out,
             "ftstress %s: %zu scenario%s on CPython %s (%s, free-threaded), %d threads, "
-            "%ld iterations x %d runs, noise %s, seed %" PRIu64 "\n\n",
+            "%ld iterations x %d runs, %s %s, seed %" PRIu64 "\n\n",
             FTSTRESS_VERSION, nscenarios, nscenarios == 1 ? "" : "s", rt->version, rt->flavour,
-            cfg->threads, cfg->iterations, cfg->runs, config_noiseName(cfg->noise), cfg->seed);
+            cfg->threads, cfg->iterations, cfg->runs,
+            cfg->schedule == SCHEDULE_FREE ? "noise" : "schedule",
+            cfg->schedule == SCHEDULE_FREE ? config_noiseName(cfg->noise)
+                                           : schedule_name(cfg->schedule),
+            cfg->seed);
 }
 
 static void report_textOutcomes(FILE *out, const struct results *r) {
@@ -95,6 +100,7 @@ void report_textScenario(FILE *out, const struct ftstress_config *cfg,
                 r->done);
     }
     shimstats_print(out, &v->shim);
+    schedule_printSummary(out, cfg, &v->shim);
     if (r->has_first_failure) {
         fprintf(out, "  first failure after %.3f s (iteration %ld of its run)",
                 r->first_failure_seconds, r->first_failure_iteration);
@@ -136,6 +142,9 @@ void report_textScenario(FILE *out, const struct ftstress_config *cfg,
             fprintf(out, " %" PRIu64, v->failing_seeds[i]);
         }
         fputc('\n', out);
+    }
+    if (v->interleaving != NULL) {
+        fputs(v->interleaving, out);
     }
     if (v->case_path != NULL) {
         fprintf(out, "  replay: ftstress replay %s\n", v->case_path);

@@ -88,5 +88,6 @@ void verdict_free(struct scenario_verdict *v) {
     free(v->first_failures);
     shimstats_free(&v->shim);
     free(v->case_path);
+    free(v->interleaving);
     memset(v, 0, sizeof(*v));
 }

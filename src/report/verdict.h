@@ -46,6 +46,7 @@ struct scenario_verdict {
                                first one; owned */
     int nfirst_failures;
     double seconds;
+    char *interleaving; /* controlled schedules: the first failing state's steps; owned */
 };
 
 /* Adds a finding per failing outcome seen (interesting, forbidden, unexpected)

@@ -11,10 +11,37 @@
 #include "log.h"
 #include "manifest.h"
 #include "scenario.h"
+#include "schedule.h"
 #include "util.h"
 
+/* A controlled schedule's run: the schedule it took and the outcome a replay must match. */
+static void corpus_appendSchedule(const struct ftstress_config *cfg, const struct run_record *rec,
+                                  const struct results *results, char **text) {
+    struct schedule_file f;
+    if (cfg->schedule == SCHEDULE_FREE || !schedule_load(rec->dir, &f)) {
+        return;
+    }
+    char *outcomes = schedule_outcomes(results);
+    char *signatures = schedule_signatures(&rec->findings);
+    util_appendf(text,
+                 "schedule=%s\n"
+                 "depth=%d\n"
+                 "schedule_exact=%d\n"
+                 "schedule_decisions=%" PRIu64 "\n"
+                 "schedule_hash=%s\n"
+                 "outcomes=%s\n"
+                 "signatures=%s\n"
+                 "schedule_seq=%s\n",
+                 schedule_name(cfg->schedule), cfg->depth, f.watchdog == 0 && !f.truncated,
+                 f.decisions, f.hash ? f.hash : "", outcomes, signatures, f.seq);
+    free(outcomes);
+    free(signatures);
+    schedule_fileFree(&f);
+}
+
 char *corpus_save(const struct ftstress_config *cfg, const struct runtime *rt, const char *scenario,
-                  const struct run_record *rec, const char *verdict) {
+                  const struct run_record *rec, const struct results *results,
+                  const char *verdict) {
     if (!util_mkdirs(cfg->corpus_dir)) {
         LOG_P("cannot create corpus directory %s", cfg->corpus_dir);
         return NULL;
@@ -44,6 +71,7 @@ char *corpus_save(const struct ftstress_config *cfg, const struct runtime *rt, c
                       path, scenario, rec->seed, cfg->threads, cfg->iterations, cfg->stride,
                       cfg->time_budget, cfg->timeout, config_noiseName(cfg->noise), key ? key : "",
                       verdict, stamp, cfg->keep_dir ? rec->dir : "");
+    corpus_appendSchedule(cfg, rec, results, &text);
     bool ok = util_writeFileAtomic(path, text, strlen(text));
     if (!ok) {
         LOG_P("cannot save case %s", path);
@@ -68,6 +96,37 @@ static bool corpus_number(const struct manifest *m, const char *key, double min,
         return false;
     }
     *out = d;
+    return true;
+}
+
+/* The optional schedule fields; false after naming a bad one. */
+static bool corpus_loadSchedule(const struct manifest *m, struct corpus_case *c) {
+    const char *schedule = manifest_get(m, "schedule");
+    if (schedule == NULL) {
+        return true;
+    }
+    double depth = SCHEDULE_DEFAULT_DEPTH;
+    if (!schedule_parse(schedule, &c->schedule) ||
+        (manifest_get(m, "depth") != NULL &&
+         !corpus_number(m, "depth", 1, SCHEDULE_MAX_DEPTH, &depth))) {
+        LOG_E("%s: field 'schedule' or 'depth' is malformed", m->path);
+        return false;
+    }
+    c->depth = (int)depth;
+    const char *seq = manifest_get(m, "schedule_seq");
+    if (c->schedule != SCHEDULE_FREE && seq == NULL) {
+        LOG_E("%s: field 'schedule_seq' is missing (schedule=%s records its decisions)", m->path,
+              schedule);
+        return false;
+    }
+    const char *exact = manifest_get(m, "schedule_exact");
+    const char *decisions = manifest_get(m, "schedule_decisions");
+    c->schedule_exact = exact != NULL && strcmp(exact, "1") == 0;
+    c->schedule_decisions = decisions ? strtoull(decisions, NULL, 10) : 0;
+    c->schedule_seq = util_dup(seq);
+    c->schedule_hash = util_dup(manifest_get(m, "schedule_hash"));
+    c->outcomes = util_dup(manifest_get(m, "outcomes"));
+    c->signatures = util_dup(manifest_get(m, "signatures"));
     return true;
 }
 
@@ -112,7 +171,7 @@ bool corpus_load(const char *path, struct corpus_case *c) {
         c->runtime_key = rt && *rt ? strdup(rt) : NULL;
         const char *verdict = manifest_get(&m, "verdict");
         c->verdict = strdup(verdict ? verdict : "");
-        ok = true;
+        ok = corpus_loadSchedule(&m, c);
     }
     manifest_free(&m);
     return ok;
@@ -128,11 +187,17 @@ void corpus_applyToConfig(const struct corpus_case *c, struct ftstress_config *c
     cfg->timeout = c->timeout;
     cfg->noise = c->noise;
     cfg->runs = 1;
+    cfg->schedule = c->schedule;
+    cfg->depth = c->depth > 0 ? c->depth : SCHEDULE_DEFAULT_DEPTH;
 }
 
 void corpus_caseFree(struct corpus_case *c) {
     free(c->scenario);
     free(c->runtime_key);
     free(c->verdict);
+    free(c->schedule_hash);
+    free(c->schedule_seq);
+    free(c->outcomes);
+    free(c->signatures);
     memset(c, 0, sizeof(*c));
 }

@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "engine.h"
+#include "results.h"
 #include "runtime.h"
 
 struct corpus_case {
@@ -23,12 +24,21 @@ struct corpus_case {
     enum noise_level noise;
     char *runtime_key; /* the runtime it failed on; owned, may be NULL */
     char *verdict;     /* what failed, e.g. "lost updates", "crash signal 11"; owned */
+    /* controlled schedules (schedule.h): what an exact replay must reproduce */
+    int schedule;        /* enum schedule_strategy; SCHEDULE_FREE: none recorded */
+    int depth;           /* pct depth */
+    char *schedule_hash; /* the decisions' fingerprint; owned or NULL */
+    char *schedule_seq;  /* the decisions; owned or NULL */
+    uint64_t schedule_decisions;
+    bool schedule_exact; /* no watchdog hand-off, nothing truncated: replayable exactly */
+    char *outcomes;      /* the run's histogram (schedule_outcomes); owned or NULL */
+    char *signatures;    /* its finding signatures (schedule_signatures); owned or NULL */
 };
 
 /* Saves the failing run rec of scenario as a case under cfg->corpus_dir.
  * Returns the case file's path (caller frees), or NULL after logging why. */
 char *corpus_save(const struct ftstress_config *cfg, const struct runtime *rt, const char *scenario,
-                  const struct run_record *rec, const char *verdict);
+                  const struct run_record *rec, const struct results *results, const char *verdict);
 
 /* Reads a case file. Returns false after naming the file, line and problem. */
 bool corpus_load(const char *path, struct corpus_case *c);

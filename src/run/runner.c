@@ -17,6 +17,7 @@
 #include "runtime.h"
 #include "scenario.h"
 #include "scenario_run.h"
+#include "schedule.h"
 #include "session.h"
 #include "spawn.h"
 #include "suppress.h"
@@ -24,11 +25,49 @@
 #include "verdict.h"
 #include "workdir.h"
 
+/* What a replay of a controlled schedule compares with its case: the last run's verdict,
+ * histogram, finding signatures and schedule file. */
+struct runner_observed {
+    char *why;        /* owned or NULL */
+    char *outcomes;   /* owned */
+    char *signatures; /* owned */
+    struct schedule_file sched;
+};
+
+static void runner_observedFree(struct runner_observed *o) {
+    free(o->why);
+    free(o->outcomes);
+    free(o->signatures);
+    schedule_fileFree(&o->sched);
+    memset(o, 0, sizeof(*o));
+}
+
+/* A controlled schedule's run: keep the first failing interleaving, and what a replay
+ * compares (obs, when replaying). */
+static void runner_noteSchedule(const struct ftstress_config *cfg, const struct scenario_run *run,
+                                const char *why, struct scenario_verdict *v,
+                                struct runner_observed *obs) {
+    if (cfg->schedule == SCHEDULE_FREE) {
+        return;
+    }
+    if (why != NULL && v->interleaving == NULL) {
+        v->interleaving = schedule_interleaving(run->rec.dir);
+    }
+    if (obs != NULL) {
+        runner_observedFree(obs);
+        obs->why = util_dup(why);
+        obs->outcomes = schedule_outcomes(&run->results);
+        obs->signatures = schedule_signatures(&run->rec.findings);
+        schedule_load(run->rec.dir, &obs->sched);
+    }
+}
+
 /* Runs one scenario cfg->runs times; fills v; saves the first failing run as
  * a case when save_case. Returns false on an internal error. */
 static bool runner_scenario(const struct ftstress_config *cfg, const struct runtime *rt,
                             const char *tsan_supp_path, struct suppress_set *supp, const char *path,
-                            const char *work, bool save_case, struct scenario_verdict *v) {
+                            const char *work, bool save_case, struct scenario_verdict *v,
+                            struct runner_observed *obs) {
     memset(v, 0, sizeof(*v));
     v->path = strdup(path);
     v->name = scenario_name(path);
@@ -65,9 +104,10 @@ static bool runner_scenario(const struct ftstress_config *cfg, const struct runt
         if (why != NULL) {
             LOG_D("%s run %d seed %" PRIu64 ": %s", v->name, i, seed, why);
             if (save_case && v->case_path == NULL) {
-                v->case_path = corpus_save(cfg, rt, path, &run.rec, why);
+                v->case_path = corpus_save(cfg, rt, path, &run.rec, &run.results, why);
             }
         }
+        runner_noteSchedule(cfg, &run, why, v, obs);
         free(why);
         bool bad_input = run.rec.scenario_error;
         scenario_runFree(&run);
@@ -94,9 +134,9 @@ static void runner_verdictsFree(struct runner_verdicts *vs) {
 }
 
 /* Runs every scenario of list in one session. replaying: the case being
- * replayed, or NULL. */
+ * replayed, or NULL; obs: what a replay of a controlled schedule observed, or NULL. */
 static int runner_scenarios(struct ftstress_config *cfg, const struct scenario_list *list,
-                            const struct corpus_case *replaying) {
+                            const struct corpus_case *replaying, struct runner_observed *obs) {
     struct session ss;
     int status = session_open(&ss, cfg, "ftstress");
     if (status != EXIT_CLEAN) {
@@ -127,7 +167,7 @@ static int runner_scenarios(struct ftstress_config *cfg, const struct scenario_l
         vs.v = util_grow(vs.v, vs.n, sizeof(struct scenario_verdict *));
         vs.v[vs.n++] = v;
         if (!runner_scenario(cfg, rt, ss.tsan_supp, &ss.supp, list->paths[i], ss.work,
-                             replaying == NULL, v)) {
+                             replaying == NULL, v, obs)) {
             internal_error = true;
             break;
         }
@@ -167,9 +207,81 @@ int runner_run(struct ftstress_config *cfg) {
         scenario_listFree(&list);
         return EXIT_USAGE;
     }
-    int status = runner_scenarios(cfg, &list, NULL);
+    int status = runner_scenarios(cfg, &list, NULL, NULL);
     scenario_listFree(&list);
     return status;
+}
+
+/* Why the replay obs of case c is not the recorded run, or NULL when it is: the same
+ * decisions among the same candidates, the same histogram and the same signatures. */
+static char *runner_divergence(const struct corpus_case *c, const struct runner_observed *obs) {
+    const struct schedule_file *f = &obs->sched;
+    if (!f->present) {
+        return util_asprintf("the run left no schedule (it died before its exit handlers)");
+    }
+    if (!c->schedule_exact) {
+        return util_asprintf("the recorded run was not deterministic (a watchdog hand-off)");
+    }
+    if (f->diverged_at != 0) {
+        return util_asprintf("the schedule could not be followed from decision %" PRIu64
+                             " of %" PRIu64,
+                             f->diverged_at, c->schedule_decisions);
+    }
+    if (f->watchdog > 0) {
+        return util_asprintf("%" PRIu64 " watchdog hand-off%s", f->watchdog,
+                             f->watchdog == 1 ? "" : "s");
+    }
+    if (c->schedule_hash == NULL || f->hash == NULL || strcmp(c->schedule_hash, f->hash) != 0) {
+        return util_asprintf("the decisions differ from the recorded ones (hash %s, was %s)",
+                             f->hash ? f->hash : "?", c->schedule_hash ? c->schedule_hash : "?");
+    }
+    if (c->outcomes == NULL || strcmp(c->outcomes, obs->outcomes) != 0) {
+        return util_asprintf("same schedule, other outcomes: %s (was %s)", obs->outcomes,
+                             c->outcomes ? c->outcomes : "?");
+    }
+    if (c->signatures == NULL || strcmp(c->signatures, obs->signatures) != 0) {
+        return util_asprintf("same schedule, other findings: %s (was %s)",
+                             *obs->signatures ? obs->signatures : "none",
+                             c->signatures && *c->signatures ? c->signatures : "none");
+    }
+    return NULL;
+}
+
+/* Replays a case's recorded decisions. Either it reproduces the run exactly (exit 1: the
+ * failure is there), or it says how it diverged (exit 1 too: a diverged replay is never a
+ * pass). */
+static int runner_replaySchedule(struct ftstress_config *cfg, const struct corpus_case *c,
+                                 const struct scenario_list *list) {
+    const char *tmp = getenv("TMPDIR");
+    char *path = util_asprintf("%s/ftstress-replay-%ld.schedule", tmp && *tmp ? tmp : "/tmp",
+                               (long)getpid());
+    if (!schedule_writeReplay(path, c->schedule_seq)) {
+        LOG_P("cannot write %s", path);
+        free(path);
+        return EXIT_INTERNAL;
+    }
+    cfg->schedule_replay = path;
+    struct runner_observed obs = {0};
+    int status = runner_scenarios(cfg, list, c, &obs);
+    unlink(path);
+    free(path);
+    cfg->schedule_replay = NULL;
+    if (status != EXIT_CLEAN && status != EXIT_FINDINGS) {
+        runner_observedFree(&obs);
+        return status;
+    }
+    char *why = runner_divergence(c, &obs);
+    if (why == NULL) {
+        printf("replay: reproduced exactly: same schedule (%s, %" PRIu64
+               " decisions, hash %s), same outcome (%s), same signatures (%s)\n",
+               schedule_name(c->schedule), c->schedule_decisions, c->schedule_hash,
+               obs.why ? obs.why : "none", *obs.signatures ? obs.signatures : "none");
+    } else {
+        printf("replay: DIVERGED: %s\n", why);
+    }
+    free(why);
+    runner_observedFree(&obs);
+    return EXIT_FINDINGS;
 }
 
 int runner_replay(struct ftstress_config *cfg) {
@@ -180,9 +292,14 @@ int runner_replay(struct ftstress_config *cfg) {
     corpus_applyToConfig(&c, cfg);
     /* A replay is not a new finding: its case is not saved again (runner_scenarios). */
     struct scenario_list list = {.paths = &c.scenario, .count = 1};
-    int status = runner_scenarios(cfg, &list, &c);
-    printf("%s\n", status == EXIT_FINDINGS ? "replay: the failure reproduced"
-                                           : "replay: the failure did not show this time");
+    int status;
+    if (c.schedule != SCHEDULE_FREE) {
+        status = runner_replaySchedule(cfg, &c, &list);
+    } else {
+        status = runner_scenarios(cfg, &list, &c, NULL);
+        printf("%s\n", status == EXIT_FINDINGS ? "replay: the failure reproduced"
+                                               : "replay: the failure did not show this time");
+    }
     corpus_caseFree(&c);
     return status;
 }

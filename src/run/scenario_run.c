@@ -9,6 +9,7 @@
 #include "finding.h"
 #include "paths.h"
 #include "scenario.h"
+#include "schedule.h"
 #include "util.h"
 
 bool scenario_runOnce(const struct ftstress_config *cfg, const struct runtime *rt,
@@ -28,7 +29,11 @@ bool scenario_runOnce(const struct ftstress_config *cfg, const struct runtime *r
                           threads_arg, "--iterations",  iter_arg,   "--stride",
                           stride_arg,  "--time-budget", budget_arg, NULL};
     char *name = scenario_name(scenario);
+    /* A controlled schedule's strategy and files (schedule.h), for the shim. */
+    char *sched_env[ENGINE_MAX_ENV + 1] = {0};
+    schedule_env(cfg, dir, sched_env, ENGINE_MAX_ENV);
     struct engine_program prog = {.noise = cfg->noise,
+                                  .extra_env = (const char *const *)sched_env,
                                   .gil_off = cfg->gil_off,
                                   .timeout = cfg->timeout,
                                   .rt = rt,
@@ -53,6 +58,9 @@ bool scenario_runOnce(const struct ftstress_config *cfg, const struct runtime *r
             rec->crashed = false;
         }
         engine_settle(rec, name);
+    }
+    for (int i = 0; sched_env[i] != NULL; i++) {
+        free(sched_env[i]);
     }
     free(name);
     free(harness);

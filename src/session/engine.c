@@ -124,21 +124,26 @@ bool engine_runProgram(const struct engine_program *prog, struct run_record *rec
     char *crash_path = util_asprintf("%s/crash-stacks", dir);
     char *env_pystacks = util_asprintf("FTSTRESS_PYSTACKS=%s/pystacks", dir);
     char *env_tsan = rt->tsan ? engine_tsanOptions(prog->tsan_supp_path, dir) : NULL;
-    /* env_tsan and env_preload may be NULL: they end the list early, on purpose last. */
     /* The GIL is left to the interpreter, so that an import that enables it
      * is seen (the harnesses check); --gil-off forces it off. */
-    const char *env[] = {prog->gil_off ? "PYTHON_GIL=0" : "FTSTRESS_GIL_OFF=0",
-                         "PYTHONDONTWRITEBYTECODE=1",
-                         "FTSTRESS_SHIM_CRASH_STOP=1",
-                         env_seed,
-                         env_noise,
-                         env_stats,
-                         env_anom,
-                         env_crash,
-                         env_pystacks,
-                         env_preload,
-                         env_tsan,
-                         NULL};
+    const char *env[ENGINE_MAX_ENV + 12] = {prog->gil_off ? "PYTHON_GIL=0" : "FTSTRESS_GIL_OFF=0",
+                                            "PYTHONDONTWRITEBYTECODE=1",
+                                            "FTSTRESS_SHIM_CRASH_STOP=1",
+                                            env_seed,
+                                            env_noise,
+                                            env_stats,
+                                            env_anom,
+                                            env_crash,
+                                            env_pystacks};
+    int nenv = 9;
+    for (int i = 0; prog->extra_env != NULL && prog->extra_env[i] != NULL && i < ENGINE_MAX_ENV;
+         i++) {
+        env[nenv++] = prog->extra_env[i];
+    }
+    /* env_preload and env_tsan may be NULL: they end the list early, on purpose last. */
+    env[nenv++] = env_preload;
+    env[nenv++] = env_tsan;
+    env[nenv] = NULL;
 
     char *hang_path = util_asprintf("%s/hang-stacks", dir);
     struct spawn_request req = {.argv = argv,

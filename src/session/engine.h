@@ -48,6 +48,7 @@ uint64_t engine_runSeed(uint64_t base, const char *scenario, int index);
  * test file that does not load); 0 and 1 mean it finished. */
 #define ENGINE_EXIT_BAD_INPUT 3
 #define ENGINE_MAX_ARGS 48
+#define ENGINE_MAX_ENV 12
 
 /* One interpreter process to run under the shims and TSan. */
 struct engine_program {
@@ -62,9 +63,12 @@ struct engine_program {
     uint64_t seed;
     const char *dir;           /* its run directory (created) */
     const char *progress_path; /* a file it rewrites while making progress, or NULL */
-    bool own_findings;         /* the caller collects the TSan reports and anomalies itself
-                                  (with a router, once its results say where each belongs):
-                                  the engine does not read them */
+    const char *const
+        *extra_env;    /* more environment entries (a controlled schedule's:
+                          schedule.h), NULL-terminated, at most ENGINE_MAX_ENV; or NULL */
+    bool own_findings; /* the caller collects the TSan reports and anomalies itself
+                          (with a router, once its results say where each belongs):
+                          the engine does not read them */
 };
 
 /* Runs prog to completion and collects its TSan and refcount-anomaly findings

@@ -31,6 +31,7 @@
 #include "run_findings.h"
 #include "run_outputs.h"
 #include "runtime.h"
+#include "schedule.h"
 #include "session.h"
 #include "suppress.h"
 #include "testrun_collect.h"
@@ -258,7 +259,11 @@ static bool testrun_process(struct testrun_plan *p, struct testrun_file *f, cons
     args[argc] = NULL;
     /* The harness writes a results line as each test starts and ends: the
      * engine's watchdog counts from the last one. */
+    /* A controlled schedule's strategy and files (schedule.h), for the shim. */
+    char *sched_env[ENGINE_MAX_ENV + 1] = {0};
+    schedule_env(cfg, dir, sched_env, ENGINE_MAX_ENV);
     struct engine_program prog = {.noise = p->cfg->noise,
+                                  .extra_env = (const char *const *)sched_env,
                                   .gil_off = p->cfg->gil_off,
                                   .timeout = p->engine_timeout,
                                   .rt = &p->ss.rt,

@@ -53,7 +53,11 @@
     X(PyNumber_InPlaceXor) \
     X(PyNumber_InPlaceOr) \
     X(PyObject_SetItem) \
-    X(PyObject_SetAttr)
+    X(PyObject_SetAttr) \
+    X(PyEval_SaveThread) \
+    X(PyEval_RestoreThread) \
+    X(PyEval_AcquireThread) \
+    X(PyEval_ReleaseThread)
 // clang-format on
 
 enum {
@@ -285,4 +289,21 @@ int PyObject_SetItem(PyObject *o, PyObject *k, PyObject *v) {
 int PyObject_SetAttr(PyObject *o, PyObject *n, PyObject *v) {
     record(F_PyObject_SetAttr, o, n, v, 0);
     return 44;
+}
+
+/* Thread states: the fake has one per thread, a non-NULL token, so a test can check that
+ * the shim hands back what it was given. */
+static __thread char fake_tstate;
+PyThreadState *PyEval_SaveThread(void) {
+    record(F_PyEval_SaveThread, NULL, NULL, NULL, 0);
+    return (PyThreadState *)&fake_tstate;
+}
+void PyEval_RestoreThread(PyThreadState *ts) {
+    record(F_PyEval_RestoreThread, ts, NULL, NULL, 0);
+}
+void PyEval_AcquireThread(PyThreadState *ts) {
+    record(F_PyEval_AcquireThread, ts, NULL, NULL, 0);
+}
+void PyEval_ReleaseThread(PyThreadState *ts) {
+    record(F_PyEval_ReleaseThread, ts, NULL, NULL, 0);
 }

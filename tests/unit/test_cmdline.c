@@ -110,6 +110,9 @@ static void test_an_option_the_command_does_not_take_is_refused_by_name(void **s
     PARSE_CAPTURED(status, err, &cfg, "--shard", "1/2", "scenarios");
     assert_int_equal(status, EXIT_USAGE);
     assert_non_null(strstr(err, "--shard"));
+    PARSE_CAPTURED(status, err, &cfg, "fuzz", "x:y", "--schedule", "pct");
+    assert_int_equal(status, EXIT_USAGE);
+    assert_non_null(strstr(err, "'fuzz' takes no option --schedule"));
     PARSE_CAPTURED(status, err, &cfg, "runtime", "info", "--ops", "3");
     assert_int_equal(status, EXIT_USAGE);
     assert_non_null(strstr(err, "'runtime info' takes no option --ops"));
@@ -142,6 +145,11 @@ static void test_bad_numbers_are_usage_errors_naming_the_option(void **state) {
         {"campaign", "--shards", "0", "--shards takes a whole number from 1"},
         {"campaign", "--shard", "2/2", "--shard 2/2: K must be less than N"},
         {"run", "--json", "", "option '--json' needs a value"},
+        {"run", "--depth", "17", "--depth takes a whole number from 1 to 16"},
+        {"run", "--depth", "0", "--depth takes a whole number from 1 to 16"},
+        {"run", "--schedule", "sometimes", "--schedule takes free, random or pct"},
+        {"test", "--runner", "nose", "--runner takes auto, pytest or unittest"},
+        {"venv", "--deps", "pypi", "--deps takes auto, index, debian or none"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct ftstress_config cfg;
@@ -174,6 +182,12 @@ static void test_good_values_of_every_kind_are_taken(void **state) {
     assert_string_equal(cfg.keyword, "a and not b");
     assert_true(cfg.exitfirst && cfg.until_failure);
     assert_true(cfg.time_budget == 0.5);
+    assert_int_equal(PARSE(&cfg, "run", "--schedule", "pct", "--depth", "16"), -1);
+    assert_int_equal(cfg.schedule, 2);
+    assert_int_equal(cfg.depth, 16);
+    assert_int_equal(PARSE(&cfg, "venv", "d", "--deps", "debian", "--check"), -1);
+    assert_string_equal(cfg.venv_deps, "debian");
+    assert_true(cfg.venv_check);
 }
 
 /* Reads what cmdline_printCommandHelp prints for cmd. */
