@@ -69,6 +69,12 @@ void cmdline_printHelp(void) {
         "  --until-failure        test: repeat the selection until something fails\n"
         "  --parallel-threads N   test: the same as --threads\n"
         "  --ops N                fuzz: operations per thread per iteration\n"
+        /* fuzz --allow / --auto-mode (see the option block below) */
+        "  --allow NAME           fuzz: call NAME though it acts on the process (os.fork,\n"
+        "                         socket.connect, ...); repeatable, comma-separated\n"
+        "  --auto-mode pool|methods fuzz: automatic mode with the shared-argument pool,\n"
+        "                         module functions and shared iterators (pool, default), or\n"
+        "                         the object's own methods only (methods)\n"
         "  --config FILE          campaign: the work items (scenarios, tests, fuzz targets)\n"
         "  --budget DURATION      campaign: time for all of it, e.g. 90s, 30m, 2h (default 30m)\n"
         "  --state DIR            campaign: results, corpus, progress; a campaign started\n"
@@ -228,7 +234,10 @@ int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
         OPT_BUDGET,
         OPT_STATE,
         OPT_SHARD,
-        OPT_SHARDS
+        OPT_SHARDS,
+        /* fuzz --allow / --auto-mode */
+        OPT_ALLOW,
+        OPT_AUTO_MODE
     };
     static const struct option options[] = {
         {"help", no_argument, NULL, 'h'},
@@ -265,6 +274,9 @@ int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
         {"state", required_argument, NULL, OPT_STATE},
         {"shard", required_argument, NULL, OPT_SHARD},
         {"shards", required_argument, NULL, OPT_SHARDS},
+        /* fuzz --allow / --auto-mode */
+        {"allow", required_argument, NULL, OPT_ALLOW},
+        {"auto-mode", required_argument, NULL, OPT_AUTO_MODE},
         {NULL, 0, NULL, 0},
     };
     long v;
@@ -410,6 +422,22 @@ int cmdline_parse(int argc, char **argv, struct ftstress_config *cfg) {
         case OPT_SHARDS:
             if (!cmdline_parseShard(c == OPT_SHARD, optarg, cfg))
                 return EXIT_USAGE;
+            break;
+        /* fuzz --allow / --auto-mode: the harness reads the names
+         * (scenarios/fuzz_process.py); only the count is bounded here. */
+        case OPT_ALLOW:
+            if (cfg->nfuzz_allow == FTSTRESS_MAX_ALLOW) {
+                LOG_E("--allow given more than %d times (join names with ',')", FTSTRESS_MAX_ALLOW);
+                return EXIT_USAGE;
+            }
+            cfg->fuzz_allow[cfg->nfuzz_allow++] = optarg;
+            break;
+        case OPT_AUTO_MODE:
+            if (strcmp(optarg, "pool") != 0 && strcmp(optarg, "methods") != 0) {
+                LOG_E("--auto-mode takes pool or methods, not '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            cfg->fuzz_auto_mode = optarg;
             break;
         case ':':
             LOG_E("option '%s' needs a value", argv[optind - 1]);

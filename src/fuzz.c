@@ -189,8 +189,14 @@ static int fuzz_target(struct ftstress_config *cfg, const struct fuzz_target *t)
     }
     struct scenario_verdict *v = fuzz_outputsEntry(&c);
     bool written = run_outputsWrite(&outputs, &v, 1) && run_outputsBaseline(&outputs);
-    /* With a baseline only new findings fail the run; without one, any does. */
+    if (c.harness_error != NULL) {
+        LOG_E("%s: could not fuzz: %s (an error of ftstress's harness, not a finding)", t->label,
+              c.harness_error);
+    }
+    /* With a baseline only new findings fail the run; without one, any does.
+     * A harness that could not go on is ftstress's error, whatever it found. */
     status = c.error != NULL                    ? EXIT_USAGE
+             : c.harness_error != NULL          ? EXIT_INTERNAL
              : run_outputsFailing(&outputs) > 0 ? EXIT_FINDINGS
              : written                          ? EXIT_CLEAN
                                                 : EXIT_INTERNAL;

@@ -106,6 +106,9 @@ char *fuzz_campaignVerdict(const struct fuzz_campaign *c) {
     if (c->error != NULL) {
         return strdup("skipped");
     }
+    if (c->harness_error != NULL) {
+        return strdup("could not fuzz");
+    }
     bool races = false, crash = false, hang = false, wrong = false, other = false;
     for (size_t i = 0; i < c->findings.count; i++) {
         const char *kind = c->findings.items[i].kind;
@@ -528,6 +531,18 @@ bool fuzz_campaignRun(const struct fuzz_env *env, const char *spec, const char *
             fuzz_runFree(&run);
             break;
         }
+        if (run.harness_error) {
+            /* What it found before stays; the campaign cannot go on. */
+            c->harness_error = run.harness_message;
+            c->harness_detail = run.harness_detail;
+            run.harness_message = run.harness_detail = NULL;
+        }
+        if (c->skipped == NULL && run.res.nskipped > 0) {
+            c->skipped = run.res.skipped;
+            c->nskipped = run.res.nskipped;
+            run.res.skipped = NULL;
+            run.res.nskipped = 0;
+        }
         if (c->mode == NULL && run.res.mode != NULL) {
             c->mode = strdup(run.res.mode);
             c->nops = run.res.nops;
@@ -550,14 +565,18 @@ bool fuzz_campaignRun(const struct fuzz_env *env, const char *spec, const char *
                     "%zu new finding%s\n",
                     i + 1, seed, run.res.iterations, run.res.ops_done, run.rec.proc.seconds,
                     run.res.seconds > 0 ? (double)run.res.ops_done / run.res.seconds : 0.0,
-                    run.rec.crashed ? ", crashed: "
-                    : run.rec.hung  ? ", hung"
-                                    : "",
+                    run.rec.crashed            ? ", crashed: "
+                    : run.rec.hung             ? ", hung"
+                    : c->harness_error != NULL ? ", stopped: the harness failed (ftstress's error)"
+                                               : "",
                     run.rec.crashed && run.rec.crash_reason ? run.rec.crash_reason : "", fresh,
                     fresh == 1 ? "" : "s");
             fflush(opt->progress);
         }
         fuzz_runFree(&run);
+        if (c->harness_error != NULL) {
+            break;
+        }
     }
     free(safe);
     if (!ok) {
@@ -642,6 +661,13 @@ bool fuzz_campaignRun(const struct fuzz_env *env, const char *spec, const char *
 }
 
 void fuzz_campaignFree(struct fuzz_campaign *c) {
+    free(c->harness_error);
+    free(c->harness_detail);
+    for (size_t i = 0; i < c->nskipped; i++) {
+        free(c->skipped[i].name);
+        free(c->skipped[i].reason);
+    }
+    free(c->skipped);
     free(c->spec);
     free(c->label);
     free(c->mode);

@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "report_text.h"
 #include "util.h"
@@ -34,15 +35,51 @@ static void fuzz_reportPlan(FILE *out, const struct fuzz_plan *p, const char *in
     }
 }
 
+/* text, each line indented by indent. */
+static void fuzz_reportIndented(FILE *out, const char *text, const char *indent) {
+    for (const char *p = text; p != NULL && *p;) {
+        size_t n = strcspn(p, "\n");
+        fprintf(out, "%s%.*s\n", indent, (int)n, p);
+        p += n + (p[n] == '\n');
+    }
+}
+
+void fuzz_reportHarnessError(FILE *out, const struct fuzz_campaign *c, const char *indent) {
+    fprintf(out, "%scould not fuzz: %s\n", indent, c->harness_error);
+    char *deeper = util_asprintf("%s    ", indent);
+    fuzz_reportIndented(out, c->harness_detail, deeper);
+    free(deeper);
+}
+
+void fuzz_reportSkipped(FILE *out, const struct fuzz_campaign *c, const char *indent) {
+    if (c->nskipped == 0) {
+        return;
+    }
+    fprintf(out, "%sskipped %zu method%s (--allow NAME forces one):", indent, c->nskipped,
+            c->nskipped == 1 ? "" : "s");
+    for (size_t i = 0; i < c->nskipped; i++) {
+        bool same = i > 0 && strcmp(c->skipped[i].reason, c->skipped[i - 1].reason) == 0;
+        fprintf(out, "%s%s", same ? ", " : i > 0 ? "; " : " ", c->skipped[i].name);
+        if (i + 1 == c->nskipped || strcmp(c->skipped[i].reason, c->skipped[i + 1].reason) != 0) {
+            fprintf(out, " (%s)", c->skipped[i].reason);
+        }
+    }
+    fputc('\n', out);
+}
+
 void fuzz_reportCampaign(FILE *out, const struct fuzz_campaign *c) {
     char *verdict = fuzz_campaignVerdict(c);
-    const char *tag = c->error ? "ERROR" : c->findings.count ? "FAIL" : "PASS";
+    const char *tag = c->error || c->harness_error ? "ERROR" : c->findings.count ? "FAIL" : "PASS";
     fprintf(out, "[%s] %s  %s\n", tag, c->label, verdict);
     free(verdict);
     if (c->error != NULL) {
         fprintf(out, "  target error: %s\n\n", c->error);
         return;
     }
+    if (c->harness_error != NULL) {
+        fuzz_reportHarnessError(out, c, "  ");
+    }
+    fuzz_reportSkipped(out, c, "  ");
     fprintf(out,
             "  %s mode, %zu operations; %d process%s, %ld iterations, %ld ops in %.1f s of "
             "fuzzing (%.0f ops/s, %.1f iterations/s)\n",
@@ -135,6 +172,10 @@ void fuzz_reportReadinessRow(FILE *out, const struct fuzz_campaign *c) {
     if (c->error != NULL) {
         fprintf(out, "      %s\n", c->error);
     }
+    if (c->harness_error != NULL) {
+        fuzz_reportHarnessError(out, c, "      ");
+    }
+    fuzz_reportSkipped(out, c, "      ");
     for (size_t i = 0; i < c->findings.count && i < 4; i++) {
         fprintf(out, "      %s %s\n", c->findings.items[i].id, c->findings.items[i].title);
     }

@@ -60,8 +60,18 @@ static long fuzz_resultsLong(const char *s) {
 
 static void fuzz_resultsLine(struct fuzz_results *r, char **f, size_t n) {
     const char *tag = f[0];
-    if (strcmp(tag, "error") == 0 && n >= 3 && r->error == NULL) {
+    if (strcmp(tag, "error") == 0 && n >= 3 && strcmp(f[1], "harness") == 0) {
+        if (r->harness_error == NULL) {
+            r->harness_error = strdup(f[2]);
+            r->harness_detail = n >= 4 ? strdup(f[3]) : NULL;
+        }
+    } else if (strcmp(tag, "error") == 0 && n >= 3 && r->error == NULL) {
         r->error = strdup(f[2]);
+    } else if (strcmp(tag, "skip") == 0 && n >= 3) {
+        r->skipped = fuzz_resultsGrow(r->skipped, r->nskipped, sizeof(*r->skipped));
+        r->skipped[r->nskipped].name = strdup(f[1]);
+        r->skipped[r->nskipped].reason = strdup(f[2]);
+        r->nskipped++;
     } else if (strcmp(tag, "target") == 0 && n >= 3) {
         free(r->target);
         free(r->mode);
@@ -161,6 +171,8 @@ bool fuzz_resultsParse(const char *text, size_t len, struct fuzz_results *r) {
             char *fields[FUZZ_RESULTS_MAX_FIELDS] = {0};
             size_t n = fuzz_resultsSplit(line, llen, fields, FUZZ_RESULTS_MAX_FIELDS);
             fuzz_resultsLine(r, fields, n);
+            free(r->last_line);
+            r->last_line = fuzz_resultsUnescape(line, llen);
             for (size_t i = 0; i < n; i++) {
                 free(fields[i]);
             }
@@ -198,6 +210,14 @@ bool fuzz_resultsPlan(const struct fuzz_results *r, const char *label, struct fu
 
 void fuzz_resultsFree(struct fuzz_results *r) {
     free(r->error);
+    free(r->harness_error);
+    free(r->harness_detail);
+    for (size_t i = 0; i < r->nskipped; i++) {
+        free(r->skipped[i].name);
+        free(r->skipped[i].reason);
+    }
+    free(r->skipped);
+    free(r->last_line);
     free(r->target);
     free(r->mode);
     for (size_t i = 0; i < r->nops; i++) {

@@ -42,11 +42,20 @@ struct fuzz_entry {
     char *kind; /* "class" or "function"; owned */
 };
 
+/* Something the harness left out: a method or a readiness entry that acts on
+ * the process (--allow forces it). */
+struct fuzz_skip {
+    char *name;   /* owned */
+    char *reason; /* owned */
+};
+
 struct fuzz_results {
-    bool seen;           /* the file existed and had the format line */
-    char *error;         /* "error target MESSAGE": the target is bad input; owned */
-    char *target, *mode; /* owned */
-    char **ops;          /* the target's operation names; owned */
+    bool seen;            /* the file existed and had the format line */
+    char *error;          /* "error target MESSAGE": the target is bad input; owned */
+    char *harness_error;  /* "error harness MESSAGE DETAIL": the harness's own code failed; owned */
+    char *harness_detail; /* its traceback; owned, may be NULL */
+    char *target, *mode;  /* owned */
+    char **ops;           /* the target's operation names; owned */
     size_t nops;
     int threads, ops_per_thread, linearizable;
     long iterations, ops_done;
@@ -63,6 +72,9 @@ struct fuzz_results {
     size_t nplans;
     struct fuzz_entry *entries; /* --list; owned */
     size_t nentries;
+    struct fuzz_skip *skipped; /* "skip NAME REASON" lines; owned */
+    size_t nskipped;
+    char *last_line; /* the last complete line, escapes undone; owned, NULL if none */
 };
 
 /* Parses text (len bytes). Malformed lines are skipped: the harness may have
