@@ -18,7 +18,10 @@ as "name:argseed ..." replays exactly.
 Modes: the default draws random iterations; --sequences FILE runs explicit
 candidate sequences (replay, minimization); --plan-only writes the plans of
 iterations without running them; --list MODULE names the fuzzable entries of a
-module (readiness). The target file format and the results file are
+module (readiness). Automatic mode runs with the shared-argument pool
+(--auto-mode pool, fuzz_pool.py) or on the object's own methods only
+(--auto-mode methods); what acts on the process is left out unless --allow
+names it (fuzz_process.py). The target file format and the results file are
 documented in scenarios/fuzz_targets/README.md.
 """
 
@@ -88,10 +91,14 @@ FACTORY_ARGS = [(), ("b",), ("i",), ([],), ({},), (OwnFd,), (OwnPath,), (0,), (1
 # working, its bookkeeping, an unwritable results file): ftstress's error,
 # never a finding about the target (EX_SOFTWARE).
 EXIT_HARNESS_ERROR = 70
+# Pool mode: iterations between garbage collections (automatic ones are off).
+POOL_COLLECT_EVERY = 25
 
-# Set by run(): the harness's descriptors and scratch files, and --allow.
+# Set by run(): the harness's descriptors and scratch files, --allow, and
+# --auto-mode ("pool": fuzz_pool.py; "methods": the object's own methods only).
 DESCRIPTORS = Descriptors(".")
 ALLOW = Allow()
+AUTO_MODE = "pool"
 # Objects built on the harness's own descriptors while looking for a
 # factory's arguments: kept alive, so that their finalizers never close them.
 KEPT = []
@@ -232,7 +239,18 @@ def random_plan(target, seed, iteration, tid, nops):
     pairs drawn from iteration_rng."""
     rng = iteration_rng(seed, iteration, tid)
     ops = target.ops
+    if getattr(target, "plain", None) is not None:  # pool mode: terminal ops late, weights
+        pool = fuzz_pool()
+        pooled = pool.pooled_iteration(iteration_rng(seed, iteration, -1))
+        return [(pool.draw(target, rng, k, nops, pooled), rng.getrandbits(32))
+                for k in range(nops)]
     return [(ops[rng.randrange(len(ops))], rng.getrandbits(32)) for _ in range(nops)]
+
+
+def fuzz_pool():
+    """The pool mode's module (fuzz_pool.py), imported when first needed."""
+    import fuzz_pool as module
+    return module
 
 
 def uses_argument(fn, index):
@@ -260,7 +278,7 @@ class Op:
     """One operation: a name, how to bind it to an object and an argument seed
     into a zero-argument call, and which exceptions it may raise."""
 
-    __slots__ = ("name", "fn", "expected", "needs_rng", "bind")
+    __slots__ = ("name", "fn", "expected", "needs_rng", "bind", "terminal")
 
     def __init__(self, name, fn, expected, bind=None):
         self.name = name
@@ -268,6 +286,7 @@ class Op:
         self.expected = tuple(expected)
         self.needs_rng = uses_argument(fn, 1) if bind is None else True
         self.bind = bind or self.bind_file
+        self.terminal = False  # pool mode: drawn rarely, late in a sequence (fuzz_pool.draw)
 
     def bind_file(self, obj, argseed):
         rng = OpRng(argseed) if self.needs_rng else None
@@ -518,13 +537,17 @@ def auto_iterate(obj):
 class AutoOp(Op):
     """An operation of automatic mode: a method of the object with random arguments."""
 
-    __slots__ = ("low", "high", "factory", "kind", "timeout")
+    __slots__ = ("low", "high", "factory", "kind", "timeout", "pool", "method")
 
     def __init__(self, name, kind, low, high, factory, timeout=None):
         self.kind = kind        # "method", "attr" or "iterate"
         self.low, self.high = low, high
         self.factory = factory
         self.timeout = timeout  # timeout_param(method), or None
+        # Pool mode (fuzz_pool.make_pool): obj is a fuzz_pool.Shared; "plain"
+        # binds as methods mode on its target, "args" draws pool arguments.
+        self.pool = None
+        self.method = name      # the method's name ("P.NAME" ops call NAME)
         if timeout is not None and not timeout[1]:
             self.low = self.high = max(timeout[0] + 1, self.low)
         elif timeout is not None:
@@ -533,6 +556,13 @@ class AutoOp(Op):
         self.needs_rng = self.high > 0 or timeout is not None
 
     def bind_auto(self, obj, argseed):
+        if self.pool == "args":
+            return self.bind_pool(obj, argseed)
+        if self.pool == "plain":
+            obj = obj.obj
+        return self.bind_methods(obj, argseed)
+
+    def bind_methods(self, obj, argseed):
         if self.kind == "attr":
             return functools.partial(getattr, obj, self.name[len("get."):])
         if self.kind == "iterate":
@@ -559,6 +589,29 @@ class AutoOp(Op):
                 return functools.partial(method, *args, timeout=wait)
             args[self.timeout[0]] = wait
         return functools.partial(method, *args)
+
+
+    def bind_pool(self, shared, argseed):
+        """Pool mode: arguments drawn from the shared pool too, and an
+        iterator the call returns kept for other threads to advance."""
+        obj = shared.obj
+        if self.kind != "method":
+            return self.bind_methods(obj, argseed)
+        method = getattr(obj, self.method)
+        rng = OpRng(argseed)
+        n = rng.randint(self.low, self.high) if self.high > 0 else 0
+        pool = fuzz_pool()
+        args = pool.pool_args(sys.modules[__name__], rng, shared, n, rate=pool.METHOD_POOL_ARG_RATE,
+                              small=self.method in SIZE_METHODS)
+        if self.timeout is not None:
+            wait = rng.choice(SHORT_TIMEOUTS)
+            if self.timeout[1]:
+                return functools.partial(shared.keep_call, functools.partial(method, timeout=wait),
+                                         *args)
+            while len(args) <= self.timeout[0]:
+                args.append(None)
+            args[self.timeout[0]] = wait
+        return functools.partial(shared.keep_call, method, *args)
 
 
 def make_factory(fn):
@@ -815,16 +868,24 @@ def load_auto_target(spec):
             sample = call_again(spec, factory)
         if is_class or not isinstance(sample, (int, float, str, bytes, bool, type(None), tuple)):
             ops, skipped = discover_ops(sample, factory)
-            if ops:
+            if ops or AUTO_MODE == "pool":
                 target = Target(spec, "auto", factory, ops)
                 target.expected_all = AUTO_EXPECTED
                 target.skipped = skipped
+                if AUTO_MODE == "pool":
+                    fuzz_pool().make_pool(sys.modules[__name__], target, factory, sample, module,
+                                          module_name, type(sample).__name__)
                 return target
             if is_class:
                 raise TargetError(f"{spec}: {spec}() has no public methods to call")
     # A function: call it concurrently on shared containers others mutate.
     target = Target(spec, "function", Pool, function_ops(fn))
     target.expected_all = AUTO_EXPECTED
+    if AUTO_MODE == "pool":
+        target.ops = []
+        fuzz_pool().make_pool(sys.modules[__name__], target, None, None, module, module_name,
+                              "", fn=fn)
+        target.mode = "function"
     return target
 
 
@@ -1035,6 +1096,9 @@ class Fuzzer:
         self.obj = None
         self.stop = False
         self.failure = None        # a HarnessError a worker thread ran into
+        # Pool mode: guidance by findings and op-pair coverage (fuzz_pool.Guide).
+        self.guide = fuzz_pool().Guide(target) if getattr(target, "plain", None) is not None \
+            and not args.sequences else None
         self.factory_calls = 1     # run() made the first object
         self.go = [threading.Lock() for _ in range(self.threads)]
         self.done = [threading.Lock() for _ in range(self.threads)]
@@ -1120,10 +1184,12 @@ class Fuzzer:
                 f"{self.factory_calls} (it worked on the first)",
                 "".join(traceback.format_exception(exc))) from None
 
-    def run_iteration(self, label, plans):
+    def run_iteration(self, label, plans, announced=False):
         """Runs one iteration of plans (one list per thread) on a fresh object;
-        returns (object, outcomes per thread)."""
-        self.results.line("iter", label)
+        returns (object, outcomes per thread). announced: its iter line is
+        written already."""
+        if not announced:
+            self.results.line("iter", label)
         obj = self.make_object()
         self.obj = obj
         outs = []
@@ -1180,9 +1246,10 @@ class Fuzzer:
         except OSError:
             return ""
 
-    def examine(self, label, plans, obj, outs):
+    def examine(self, label, plans, obj, outs, planned=False):
         """Writes what iteration label showed; returns (found, wanted): whether
-        it showed a finding, and one --stop-when asks for."""
+        it showed a finding, and one --stop-when asks for. planned: its plans
+        were written before it ran."""
         found = wanted = False
         size = self.log_size()
         if size > self.tsan_size:
@@ -1256,7 +1323,7 @@ class Fuzzer:
                                   "no sequential order explains these results", "\n".join(lines))
                 found = True
                 wanted |= self.wanted("linearizability", "")
-        if found or new_outcome:
+        if (found or new_outcome) and not planned:
             self.write_plans(label, plans)
         return found, wanted
 
@@ -1284,8 +1351,20 @@ class Fuzzer:
         while i - first < self.args.iterations and not self.out_of_time():
             plans = [random_plan(self.target, self.args.seed, i, t, self.nops)
                      for t in range(self.threads)]
-            obj, outs = self.run_iteration(i, plans)
-            self.examine(i, plans, obj, outs)
+            # Guided draws depend on what earlier iterations showed: their
+            # plans are written first, so that a crash keeps its sequence.
+            planned = self.guide is not None and self.target.weights is not None
+            if planned:
+                self.results.line("iter", i)
+                self.write_plans(i, plans)
+            obj, outs = self.run_iteration(i, plans, announced=planned)
+            found, _ = self.examine(i, plans, obj, outs, planned)
+            if self.guide is not None:
+                seen = self.guide.count(plans)
+                if found:
+                    self.guide.found(plans, seen)
+                if i % POOL_COLLECT_EVERY == POOL_COLLECT_EVERY - 1:
+                    gc.collect()
             self.progress()
             i += 1
 
@@ -1340,7 +1419,8 @@ def run(args):
     harness's own code (not the target's operations) is written as an
     "error harness" line with its traceback: ftstress's error, never a
     finding."""
-    global DESCRIPTORS, ALLOW
+    global DESCRIPTORS, ALLOW, AUTO_MODE
+    AUTO_MODE = args.auto_mode
     run_dir = os.path.dirname(os.path.abspath(args.results))
     DESCRIPTORS = Descriptors(os.path.join(run_dir, "scratch"))
     ALLOW = Allow(args.allow)
@@ -1413,6 +1493,12 @@ def run_target(args, results):
     # harness's and the target's start-up objects out of it.
     gc.collect()
     gc.freeze()
+    if getattr(target, "plain", None) is not None:
+        # Pool mode allocates far more per iteration; each automatic
+        # collection stops the world, and a worker descheduled by the noise
+        # (or a busy machine) holds every other thread there. Collect between
+        # iterations instead (Fuzzer.run_random), when the workers wait.
+        gc.disable()
     fuzzer = Fuzzer(args, target, results)
     try:
         if candidates is not None:
@@ -1422,6 +1508,8 @@ def run_target(args, results):
     finally:
         fuzzer.shutdown()
     fuzzer.progress(force=True)
+    if fuzzer.guide is not None:
+        fuzzer.guide.write(results)
     results.line("end", "final")
     return 0
 
@@ -1445,6 +1533,7 @@ OPTIONS = {
     "--plan-only": ("plan_only", None, False),
     "--list": ("list", str, None),
     "--allow": ("allow", list, ()),
+    "--auto-mode": ("auto_mode", str, "pool"),
 }
 
 

@@ -143,6 +143,10 @@ static struct fuzz_campaignOptions fuzz_options(const struct ftstress_config *cf
      * handful of delta-debugging rounds, never the bulk of a long campaign. */
     double m = opt.budget > 0 ? opt.budget / 2 : 30;
     opt.minimize_budget = m < 15 ? 15 : m > 120 ? 120 : m;
+    /* FTSTRESS_FUZZ_MINIMIZE=0: no minimization, for benchmarks that count
+     * what fuzzing finds per CPU-hour (ci/bench-fuzz-sweep). */
+    const char *minimize = getenv("FTSTRESS_FUZZ_MINIMIZE");
+    opt.minimize = minimize == NULL || strcmp(minimize, "0") != 0;
     return opt;
 }
 

@@ -537,6 +537,18 @@ bool fuzz_campaignRun(const struct fuzz_env *env, const char *spec, const char *
             c->harness_detail = run.harness_detail;
             run.harness_message = run.harness_detail = NULL;
         }
+        if (run.res.pairs_seen > c->pairs_seen) {
+            fuzz_resultsFreePairs(c->pair_hits, c->npair_hits);
+            fuzz_resultsFreePairs(c->pair_top, c->npair_top);
+            c->pairs_seen = run.res.pairs_seen;
+            c->pairs_possible = run.res.pairs_possible;
+            c->pair_hits = run.res.pair_hits;
+            c->npair_hits = run.res.npair_hits;
+            c->pair_top = run.res.pair_top;
+            c->npair_top = run.res.npair_top;
+            run.res.pair_hits = run.res.pair_top = NULL;
+            run.res.npair_hits = run.res.npair_top = 0;
+        }
         if (c->skipped == NULL && run.res.nskipped > 0) {
             c->skipped = run.res.skipped;
             c->nskipped = run.res.nskipped;
@@ -661,6 +673,8 @@ bool fuzz_campaignRun(const struct fuzz_env *env, const char *spec, const char *
 }
 
 void fuzz_campaignFree(struct fuzz_campaign *c) {
+    fuzz_resultsFreePairs(c->pair_hits, c->npair_hits);
+    fuzz_resultsFreePairs(c->pair_top, c->npair_top);
     free(c->harness_error);
     free(c->harness_detail);
     for (size_t i = 0; i < c->nskipped; i++) {

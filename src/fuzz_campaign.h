@@ -54,6 +54,10 @@ struct fuzz_campaign {
     char *harness_detail; /* its traceback; owned, may be NULL */
     struct fuzz_skip *skipped; /* methods left out: they act on the process; owned */
     size_t nskipped;
+    /* pool mode's op-pair coverage, from the process that covered the most */
+    long pairs_seen, pairs_possible;
+    struct fuzz_pair *pair_hits, *pair_top; /* owned */
+    size_t npair_hits, npair_top;
     int processes, crashes, hangs;
     long iterations, ops_done, lin_checked, lin_undecided;
     double seconds;      /* wall time, minimization included */

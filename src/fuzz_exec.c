@@ -304,6 +304,10 @@ bool fuzz_execRun(const struct fuzz_env *env, const struct fuzz_request *req,
     if (req->plan_only) {
         fuzz_execArg(&a, "--plan-only");
     }
+    if (env->cfg->fuzz_auto_mode != NULL) {
+        fuzz_execArg(&a, "--auto-mode");
+        fuzz_execArg(&a, env->cfg->fuzz_auto_mode);
+    }
     for (int i = 0; i < env->cfg->nfuzz_allow; i++) {
         fuzz_execArg(&a, "--allow");
         fuzz_execArg(&a, env->cfg->fuzz_allow[i]);

@@ -70,6 +70,10 @@ struct scenario_verdict *fuzz_outputsEntry(const struct fuzz_campaign *c) {
         util_appendf(&r->description, "%s%s", i == 0 ? "; skipped (act on the process): " : ", ",
                      c->skipped[i].name);
     }
+    if (c->pairs_possible > 0) {
+        util_appendf(&r->description, "; op pairs run concurrently: %ld of %ld", c->pairs_seen,
+                     c->pairs_possible);
+    }
     if (c->lin_checked > 0) {
         util_appendf(&r->description, "; %ld linearizability checks (%ld undecided)",
                      c->lin_checked, c->lin_undecided);

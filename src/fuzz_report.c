@@ -67,6 +67,27 @@ void fuzz_reportSkipped(FILE *out, const struct fuzz_campaign *c, const char *in
     fputc('\n', out);
 }
 
+void fuzz_reportPairs(FILE *out, const struct fuzz_campaign *c, const char *indent) {
+    if (c->pairs_possible <= 0) {
+        return;
+    }
+    fprintf(out,
+            "%sop-pair coverage: %ld of %ld pairs ran in different threads of one iteration "
+            "(%.0f%%)",
+            indent, c->pairs_seen, c->pairs_possible,
+            100.0 * (double)c->pairs_seen / (double)c->pairs_possible);
+    if (c->npair_top > 0) {
+        fprintf(out, "; most often %s + %s (%ld iterations)", c->pair_top[0].a, c->pair_top[0].b,
+                c->pair_top[0].ran);
+    }
+    fputc('\n', out);
+    for (size_t i = 0; i < c->npair_hits && i < 5; i++) {
+        fprintf(out, "%s%s%s + %s: %ld of %ld iterations showed a finding\n", indent,
+                i == 0 ? "pairs with findings (weighed more in later draws): " : "    ",
+                c->pair_hits[i].a, c->pair_hits[i].b, c->pair_hits[i].hits, c->pair_hits[i].ran);
+    }
+}
+
 void fuzz_reportCampaign(FILE *out, const struct fuzz_campaign *c) {
     char *verdict = fuzz_campaignVerdict(c);
     const char *tag = c->error || c->harness_error ? "ERROR" : c->findings.count ? "FAIL" : "PASS";
@@ -89,6 +110,7 @@ void fuzz_reportCampaign(FILE *out, const struct fuzz_campaign *c) {
             c->fuzz_seconds > 0 ? (double)c->iterations / c->fuzz_seconds : 0.0);
     fprintf(out, "  %.1f s in all (%.1f s minimizing), %d thread%s x %d ops per iteration\n",
             c->seconds, c->minimize_seconds, c->threads, c->threads == 1 ? "" : "s", c->ops);
+    fuzz_reportPairs(out, c, "  ");
     if (c->lin_checked > 0) {
         fprintf(out, "  linearizability: %ld iterations checked, %ld undecided (search too long)\n",
                 c->lin_checked, c->lin_undecided);

@@ -26,6 +26,10 @@ void fuzz_reportHarnessError(FILE *out, const struct fuzz_campaign *c, const cha
  * on one line after indent; nothing when there are none. */
 void fuzz_reportSkipped(FILE *out, const struct fuzz_campaign *c, const char *indent);
 
+/* Pool mode's op-pair coverage and the pairs that showed findings, after
+ * indent; nothing in methods mode. */
+void fuzz_reportPairs(FILE *out, const struct fuzz_campaign *c, const char *indent);
+
 /* One readiness table row for c. */
 void fuzz_reportReadinessRow(FILE *out, const struct fuzz_campaign *c);
 

@@ -67,6 +67,19 @@ static void fuzz_resultsLine(struct fuzz_results *r, char **f, size_t n) {
         }
     } else if (strcmp(tag, "error") == 0 && n >= 3 && r->error == NULL) {
         r->error = strdup(f[2]);
+    } else if (strcmp(tag, "pairs") == 0 && n >= 3) {
+        r->pairs_seen = fuzz_resultsLong(f[1]);
+        r->pairs_possible = fuzz_resultsLong(f[2]);
+    } else if ((strcmp(tag, "pairhit") == 0 && n >= 5) || (strcmp(tag, "pairtop") == 0 && n >= 4)) {
+        bool hit = tag[4] == 'h';
+        struct fuzz_pair **list = hit ? &r->pair_hits : &r->pair_top;
+        size_t *count = hit ? &r->npair_hits : &r->npair_top;
+        *list = fuzz_resultsGrow(*list, *count, sizeof(**list));
+        struct fuzz_pair *p = &(*list)[(*count)++];
+        p->a = strdup(f[1]);
+        p->b = strdup(f[2]);
+        p->ran = fuzz_resultsLong(f[3]);
+        p->hits = hit ? fuzz_resultsLong(f[4]) : 0;
     } else if (strcmp(tag, "skip") == 0 && n >= 3) {
         r->skipped = fuzz_resultsGrow(r->skipped, r->nskipped, sizeof(*r->skipped));
         r->skipped[r->nskipped].name = strdup(f[1]);
@@ -208,7 +221,17 @@ bool fuzz_resultsPlan(const struct fuzz_results *r, const char *label, struct fu
     return found;
 }
 
+void fuzz_resultsFreePairs(struct fuzz_pair *pairs, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        free(pairs[i].a);
+        free(pairs[i].b);
+    }
+    free(pairs);
+}
+
 void fuzz_resultsFree(struct fuzz_results *r) {
+    fuzz_resultsFreePairs(r->pair_hits, r->npair_hits);
+    fuzz_resultsFreePairs(r->pair_top, r->npair_top);
     free(r->error);
     free(r->harness_error);
     free(r->harness_detail);

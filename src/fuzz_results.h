@@ -49,6 +49,15 @@ struct fuzz_skip {
     char *reason; /* owned */
 };
 
+/* Pool mode's op-pair coverage: two operations that ran in different threads
+ * of one iteration ("pairhit": and how often such iterations showed a
+ * finding; "pairtop": the most frequent pairs). */
+struct fuzz_pair {
+    char *a, *b; /* owned */
+    long ran;    /* iterations they ran in */
+    long hits;   /* of those, the ones that showed a finding (pairtop: 0) */
+};
+
 struct fuzz_results {
     bool seen;            /* the file existed and had the format line */
     char *error;          /* "error target MESSAGE": the target is bad input; owned */
@@ -75,6 +84,11 @@ struct fuzz_results {
     struct fuzz_skip *skipped; /* "skip NAME REASON" lines; owned */
     size_t nskipped;
     char *last_line; /* the last complete line, escapes undone; owned, NULL if none */
+    long pairs_seen, pairs_possible; /* "pairs": op-pair coverage (pool mode), 0 if none */
+    struct fuzz_pair *pair_hits;     /* "pairhit" lines; owned */
+    size_t npair_hits;
+    struct fuzz_pair *pair_top; /* "pairtop" lines; owned */
+    size_t npair_top;
 };
 
 /* Parses text (len bytes). Malformed lines are skipped: the harness may have
@@ -91,5 +105,8 @@ bool fuzz_resultsPlan(const struct fuzz_results *r, const char *label, struct fu
 char *fuzz_resultsUnescape(const char *field, size_t len);
 
 void fuzz_resultsFree(struct fuzz_results *r);
+
+/* Frees the pairs of an array of n and the array. */
+void fuzz_resultsFreePairs(struct fuzz_pair *pairs, size_t n);
 
 #endif

@@ -97,6 +97,23 @@ static void test_harness_error_is_told_from_a_target_error_with_its_traceback(vo
     fuzz_resultsFree(&r);
 }
 
+static void test_pool_mode_op_pair_coverage_is_read(void **state) {
+    struct fuzz_results r;
+    const char *text = "ftstress-fuzz 1\npairs\t40\t120\npairhit\tpop\tx.pickle.dumps\t12\t3\n"
+                       "pairtop\tlen\tpop\t30\nend\tfinal\n";
+    assert_true(fuzz_resultsParse(text, strlen(text), &r));
+    assert_int_equal(r.pairs_seen, 40);
+    assert_int_equal(r.pairs_possible, 120);
+    assert_int_equal(r.npair_hits, 1);
+    assert_string_equal(r.pair_hits[0].b, "x.pickle.dumps");
+    assert_int_equal(r.pair_hits[0].ran, 12);
+    assert_int_equal(r.pair_hits[0].hits, 3);
+    assert_int_equal(r.npair_top, 1);
+    assert_string_equal(r.pair_top[0].a, "len");
+    assert_int_equal(r.pair_top[0].ran, 30);
+    fuzz_resultsFree(&r);
+}
+
 static void test_module_listing_gives_entries(void **state) {
     struct fuzz_results r;
     assert_true(fuzz_resultsLoad(DATA "results_list", &r));
@@ -121,6 +138,7 @@ int main(void) {
         cmocka_unit_test(test_cut_off_last_line_is_ignored),
         cmocka_unit_test(test_target_error_is_kept_whole),
         cmocka_unit_test(test_harness_error_is_told_from_a_target_error_with_its_traceback),
+        cmocka_unit_test(test_pool_mode_op_pair_coverage_is_read),
         cmocka_unit_test(test_module_listing_gives_entries),
         cmocka_unit_test(test_other_files_are_not_results),
     };
