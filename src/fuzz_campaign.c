@@ -531,7 +531,15 @@ bool fuzz_campaignRun(const struct fuzz_env *env, const char *spec, const char *
             fuzz_runFree(&run);
             break;
         }
-        if (run.harness_error) {
+        if (run.harness_error && run.rec.findings.count > 0) {
+            /* The harness failed after the target's races in the same
+             * process (BytesIO's corrupt the heap, and then io.BytesIO(b"..")
+             * can raise TypeError): the target's doing, not ftstress's. The
+             * process ended; a new one goes on, as after a crash. */
+            LOG_W("%s: %s, after %zu findings in the process: taken for the target's damage "
+                  "(its races may corrupt the interpreter), not an error of ftstress",
+                  label, run.harness_message, run.rec.findings.count);
+        } else if (run.harness_error) {
             /* What it found before stays; the campaign cannot go on. */
             c->harness_error = run.harness_message;
             c->harness_detail = run.harness_detail;
