@@ -767,7 +767,7 @@ class LazyNames(dict):
         try:
             value = importlib.import_module(name)
         except ImportError:
-            raise NameError(f"name {name!r} is not defined") from None
+            raise KeyError(name) from None  # eval goes on to the builtins
         self[name] = value
         return value
 
