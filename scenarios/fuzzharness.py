@@ -1096,6 +1096,7 @@ class Fuzzer:
         self.obj = None
         self.stop = False
         self.failure = None        # a HarnessError a worker thread ran into
+        self.progress_count = 0
         # Pool mode: guidance by findings and op-pair coverage (fuzz_pool.Guide).
         self.guide = fuzz_pool().Guide(target) if getattr(target, "plain", None) is not None \
             and not args.sequences else None
@@ -1340,6 +1341,10 @@ class Fuzzer:
             self.results.line("progress", self.iterations, self.ops_done, f"{now - self.started:.3f}",
                               self.lin_checked, self.lin_undecided)
             self.last_progress = now
+            # op-pair coverage now and then, so that a crash keeps most of it
+            self.progress_count += 1
+            if self.guide is not None and not force and self.progress_count % 4 == 0:
+                self.guide.write(self.results)
 
     def out_of_time(self):
         return self.deadline is not None and time.monotonic() >= self.deadline

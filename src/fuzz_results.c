@@ -68,6 +68,11 @@ static void fuzz_resultsLine(struct fuzz_results *r, char **f, size_t n) {
     } else if (strcmp(tag, "error") == 0 && n >= 3 && r->error == NULL) {
         r->error = strdup(f[2]);
     } else if (strcmp(tag, "pairs") == 0 && n >= 3) {
+        /* written every few seconds: the last block (pairs, pairhit..., pairtop...) wins */
+        fuzz_resultsFreePairs(r->pair_hits, r->npair_hits);
+        fuzz_resultsFreePairs(r->pair_top, r->npair_top);
+        r->pair_hits = r->pair_top = NULL;
+        r->npair_hits = r->npair_top = 0;
         r->pairs_seen = fuzz_resultsLong(f[1]);
         r->pairs_possible = fuzz_resultsLong(f[2]);
     } else if ((strcmp(tag, "pairhit") == 0 && n >= 5) || (strcmp(tag, "pairtop") == 0 && n >= 4)) {

