@@ -2,8 +2,9 @@
 its lock for every access, and lets nothing it guards leave the lock (copies,
 pickles and iterators get a snapshot taken under it). Fuzzed in pool mode
 (other modules' functions, shared iterators, attribute writes, terminal
-operations) it must stay quiet: what the pool adds is not a source of false
-reports."""
+operations) it stayed quiet for 60 s (seed 7) and in most 20 s runs; one run
+(seed 1) showed one race after P.insert + pop, in an object the pool had
+handed the wrapper: not yet told apart, so no test asserts it yet."""
 
 import threading
 
