@@ -18,7 +18,10 @@ as "name:argseed ..." replays exactly.
 Modes: the default draws random iterations; --sequences FILE runs explicit
 candidate sequences (replay, minimization); --plan-only writes the plans of
 iterations without running them; --list MODULE names the fuzzable entries of a
-module (readiness). The target file format and the results file are
+module (readiness). Automatic mode runs with the shared-argument pool
+(--auto-mode pool, fuzz_pool.py) or on the object's own methods only
+(--auto-mode methods); what acts on the process is left out unless --allow
+names it (fuzz_process.py). The target file format and the results file are
 documented in scenarios/fuzz_targets/README.md.
 """
 
@@ -37,6 +40,9 @@ import sys
 import threading
 import time
 import types
+
+from fuzz_process import (Allow, Descriptors, OwnFd, OwnPath, function_refusal,
+                          is_process_module, method_refusal)
 
 RESULTS_FORMAT = "ftstress-fuzz 1"
 EXIT_TARGET_ERROR = 3
@@ -63,7 +69,8 @@ ALWAYS_FINDINGS = (SystemError,)
 
 # Methods never called in automatic mode: they end the object, block, or
 # re-initialise it behind the interpreter's back.
-AUTO_DENY = {"close", "detach", "wait", "wait_for", "join", "acquire", "serve_forever",
+AUTO_DENY = {"close", "detach", "wait", "wait_for", "join", "acquire", "acquire_lock",
+             "serve_forever",
              "shutdown", "kill", "terminate", "sleep", "run", "fileno", "mro",
              "__init__", "__new__", "__del__", "__setstate__", "__init_subclass__",
              "__subclasshook__", "__class_getitem__", "__reduce__", "__reduce_ex__",
@@ -75,21 +82,39 @@ AUTO_DENY_QUEUE = {"get", "put", "join", "task_done"}
 AUTO_DUNDERS = {"__len__", "__getitem__", "__setitem__", "__delitem__", "__contains__",
                 "__repr__", "__iadd__", "__imul__", "__reversed__", "__copy__", "__sizeof__",
                 "__eq__", "__bool__", "__hash__", "__ior__", "__iand__", "__isub__"}
-# Modules whose functions act on the process or the system, not on objects.
-DENY_MODULES = {"os", "sys", "shutil", "subprocess", "signal", "socket", "multiprocessing",
-                "threading", "_thread", "asyncio", "ctypes", "gc", "faulthandler", "tkinter",
-                "webbrowser", "builtins", "posix", "pty", "tty", "resource", "atexit",
-                "concurrent", "select", "selectors", "mmap", "tempfile", "pdb", "code"}
-DENY_FUNCTIONS = {"exit", "abort", "kill", "system", "fork", "remove", "unlink", "rmtree",
-                  "chdir", "setrecursionlimit", "settrace", "setprofile", "input", "breakpoint",
-                  "sleep", "wait", "interact", "main", "test", "help"}
 # Arguments tried, in order, for a class that needs some (automatic mode).
-FACTORY_ARGS = [(), ("b",), ("i",), ([],), ({},), (0,), (1,), ("",), (b"",), ([1, 2, 3],),
-                ("abc",), (b"abc",), (1, 2), (None,)]
+# File-like objects get a descriptor or a path of their own (a scratch file)
+# before any small int: FileIO(0) would wrap the harness's standard input.
+FACTORY_ARGS = [(), ("b",), ("i",), ([],), ({},), (OwnFd,), (OwnPath,), (0,), (1,), ("",),
+                (b"",), ([1, 2, 3],), ("abc",), (b"abc",), (1, 2), (None,)]
+# Exit status for an error in the harness's own code (a factory that stopped
+# working, its bookkeeping, an unwritable results file): ftstress's error,
+# never a finding about the target (EX_SOFTWARE).
+EXIT_HARNESS_ERROR = 70
+# Pool mode: iterations between garbage collections (automatic ones are off).
+POOL_COLLECT_EVERY = 25
+
+# Set by run(): the harness's descriptors and scratch files, --allow, and
+# --auto-mode ("pool": fuzz_pool.py; "methods": the object's own methods only).
+DESCRIPTORS = Descriptors(".")
+ALLOW = Allow()
+AUTO_MODE = "pool"
+# Objects built on the harness's own descriptors while looking for a
+# factory's arguments: kept alive, so that their finalizers never close them.
+KEPT = []
 
 
 class TargetError(Exception):
     """A target the harness cannot fuzz; the message names the file and line."""
+
+
+class HarnessError(Exception):
+    """The harness's own code failed (not the target's operations): the
+    message says what, detail holds the traceback."""
+
+    def __init__(self, message, detail=""):
+        super().__init__(message)
+        self.detail = detail
 
 
 class Results:
@@ -97,14 +122,21 @@ class Results:
     so a crash loses nothing but the line being written. Fields escape
     backslash, tab and newline as \\\\, \\t and \\n."""
 
-    def __init__(self, path):
-        self.file = open(path, "a", encoding="utf-8", errors="backslashreplace")
+    def __init__(self, path, descriptors):
+        # On a high descriptor: the small ints random arguments hold never name it.
+        fd = descriptors.move_high(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644))
+        self.path = path
+        self.file = open(fd, "a", encoding="utf-8", errors="backslashreplace")
 
     def line(self, *fields):
         text = "\t".join(str(f).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
                          .replace("\r", "\\r") for f in fields)
-        self.file.write(text + "\n")
-        self.file.flush()
+        try:
+            self.file.write(text + "\n")
+            self.file.flush()
+        except (OSError, ValueError) as exc:
+            raise HarnessError(f"cannot write the results file {self.path}: "
+                               f"{type(exc).__name__}: {exc}") from None
 
 
 def line_of(path, name):
@@ -207,7 +239,18 @@ def random_plan(target, seed, iteration, tid, nops):
     pairs drawn from iteration_rng."""
     rng = iteration_rng(seed, iteration, tid)
     ops = target.ops
+    if getattr(target, "plain", None) is not None:  # pool mode: terminal ops late, weights
+        pool = fuzz_pool()
+        pooled = pool.pooled_iteration(iteration_rng(seed, iteration, -1))
+        return [(pool.draw(target, rng, k, nops, pooled), rng.getrandbits(32))
+                for k in range(nops)]
     return [(ops[rng.randrange(len(ops))], rng.getrandbits(32)) for _ in range(nops)]
+
+
+def fuzz_pool():
+    """The pool mode's module (fuzz_pool.py), imported when first needed."""
+    import fuzz_pool as module
+    return module
 
 
 def uses_argument(fn, index):
@@ -235,7 +278,7 @@ class Op:
     """One operation: a name, how to bind it to an object and an argument seed
     into a zero-argument call, and which exceptions it may raise."""
 
-    __slots__ = ("name", "fn", "expected", "needs_rng", "bind")
+    __slots__ = ("name", "fn", "expected", "needs_rng", "bind", "terminal")
 
     def __init__(self, name, fn, expected, bind=None):
         self.name = name
@@ -243,6 +286,7 @@ class Op:
         self.expected = tuple(expected)
         self.needs_rng = uses_argument(fn, 1) if bind is None else True
         self.bind = bind or self.bind_file
+        self.terminal = False  # pool mode: drawn rarely, late in a sequence (fuzz_pool.draw)
 
     def bind_file(self, obj, argseed):
         rng = OpRng(argseed) if self.needs_rng else None
@@ -267,6 +311,7 @@ class Target:
         self.observe = None
         self.default_ops = DEFAULT_OPS
         self.expected_all = ()
+        self.skipped = []           # [(name, reason)]: left out, they act on the process
 
     def is_normal(self, op, exc):
         """Whether exc is an outcome op may have, not a finding by itself."""
@@ -451,6 +496,37 @@ def arity(fn):
     return low, min(high, 3)
 
 
+# Seconds a call that could wait may wait: a parameter named timeout always
+# gets one of these (its default, None, often means forever), and an object
+# with settimeout() (a socket) gets the first.
+SHORT_TIMEOUTS = (0.005, 0, 0.001)
+
+
+def timeout_param(fn):
+    """(index, keyword_ok) of fn's parameter named timeout, or None."""
+    import inspect
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return None
+    for i, p in enumerate(sig.parameters.values()):
+        if p.name == "timeout":
+            return i, p.kind != p.POSITIONAL_ONLY
+    return None
+
+
+def with_timeouts(factory):
+    """factory's objects with a short timeout set, when they take one."""
+    def make():
+        obj = factory()
+        try:
+            obj.settimeout(SHORT_TIMEOUTS[0])
+        except Exception:
+            pass
+        return obj
+    return make
+
+
 def auto_iterate(obj):
     n = 0
     for _ in itertools.islice(iter(obj), 256):
@@ -461,16 +537,32 @@ def auto_iterate(obj):
 class AutoOp(Op):
     """An operation of automatic mode: a method of the object with random arguments."""
 
-    __slots__ = ("low", "high", "factory", "kind")
+    __slots__ = ("low", "high", "factory", "kind", "timeout", "pool", "method")
 
-    def __init__(self, name, kind, low, high, factory):
+    def __init__(self, name, kind, low, high, factory, timeout=None):
         self.kind = kind        # "method", "attr" or "iterate"
         self.low, self.high = low, high
         self.factory = factory
+        self.timeout = timeout  # timeout_param(method), or None
+        # Pool mode (fuzz_pool.make_pool): obj is a fuzz_pool.Shared; "plain"
+        # binds as methods mode on its target, "args" draws pool arguments.
+        self.pool = None
+        self.method = name      # the method's name ("P.NAME" ops call NAME)
+        if timeout is not None and not timeout[1]:
+            self.low = self.high = max(timeout[0] + 1, self.low)
+        elif timeout is not None:
+            self.low, self.high = min(self.low, timeout[0]), min(self.high, timeout[0])
         super().__init__(name, None, (), bind=self.bind_auto)
-        self.needs_rng = high > 0
+        self.needs_rng = self.high > 0 or timeout is not None
 
     def bind_auto(self, obj, argseed):
+        if self.pool == "args":
+            return self.bind_pool(obj, argseed)
+        if self.pool == "plain":
+            obj = obj.obj
+        return self.bind_methods(obj, argseed)
+
+    def bind_methods(self, obj, argseed):
         if self.kind == "attr":
             return functools.partial(getattr, obj, self.name[len("get."):])
         if self.kind == "iterate":
@@ -491,31 +583,99 @@ class AutoOp(Op):
                 except Exception:
                     v = None
             args.append(v)
+        if self.timeout is not None:
+            wait = rng.choice(SHORT_TIMEOUTS)
+            if self.timeout[1]:
+                return functools.partial(method, *args, timeout=wait)
+            args[self.timeout[0]] = wait
         return functools.partial(method, *args)
+
+
+    def bind_pool(self, shared, argseed):
+        """Pool mode: arguments drawn from the shared pool too, and an
+        iterator the call returns kept for other threads to advance."""
+        obj = shared.obj
+        if self.kind != "method":
+            return self.bind_methods(obj, argseed)
+        method = getattr(obj, self.method)
+        rng = OpRng(argseed)
+        n = rng.randint(self.low, self.high) if self.high > 0 else 0
+        pool = fuzz_pool()
+        args = pool.pool_args(sys.modules[__name__], rng, shared, n, rate=pool.METHOD_POOL_ARG_RATE,
+                              small=self.method in SIZE_METHODS)
+        if self.timeout is not None:
+            wait = rng.choice(SHORT_TIMEOUTS)
+            if self.timeout[1]:
+                return functools.partial(shared.keep_call, functools.partial(method, timeout=wait),
+                                         *args)
+            while len(args) <= self.timeout[0]:
+                args.append(None)
+            args[self.timeout[0]] = wait
+        return functools.partial(shared.keep_call, method, *args)
 
 
 def make_factory(fn):
     """A zero-argument factory for fn: fn itself, or fn with the first arguments
-    of FACTORY_ARGS it accepts. Raises TargetError when none fit."""
+    of FACTORY_ARGS it accepts (a scratch descriptor or path made afresh on
+    every call). An object on one of the harness's own descriptors is never
+    accepted. Raises TargetError when none fit."""
     last = None
     for args in FACTORY_ARGS:
+        values, fds = DESCRIPTORS.materialize(args)
         try:
-            fn(*args)
+            obj = fn(*values)
         except Exception as exc:
             last = exc
+            close_all(fds)
             continue
-        return (lambda: fn(*args)) if args else fn
+        if DESCRIPTORS.wraps_own(obj):
+            KEPT.append(obj)  # its finalizer would close the harness's descriptor
+            last = OSError(f"{short_repr(obj, 60)} would use the harness's own descriptor")
+            continue
+        if fds and not any(fileno_of(obj) == fd for fd in fds):
+            close_all(fds)  # it took the int for something else: no descriptor to leak
+            continue
+        del obj
+        if not args:
+            return fn
+        if fds or OwnPath in args:
+            return lambda: fn(*DESCRIPTORS.materialize(args)[0])
+        return lambda: fn(*args)
     raise TargetError(f"factory {getattr(fn, '__name__', fn)!r} needs arguments ftstress cannot "
                       f"guess ({type(last).__name__}: {last})")
 
 
+def fileno_of(obj):
+    try:
+        return obj.fileno()
+    except Exception:
+        return None
+
+
+def close_all(fds):
+    for fd in fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+
+
 def discover_ops(sample, factory):
+    """The operations of sample's type, and the methods left out because they
+    act on the process ([(name, reason)])."""
     queue_like = "queue" in type(sample).__name__.lower()
-    ops = []
+    type_name = type(sample).__name__
+    ops, skipped = [], []
     for attr in sorted(dir(sample)):
         if attr in AUTO_DENY or (queue_like and attr in AUTO_DENY_QUEUE):
             continue
         if attr.startswith("_") and attr not in AUTO_DUNDERS:
+            continue
+        reason = method_refusal(type_name, attr, ALLOW)
+        if reason is None and attr in ("settimeout", "setblocking") and hasattr(sample, "settimeout"):
+            reason = "would let the object block (its timeout is set short)"
+        if reason is not None:
+            skipped.append((attr, reason))
             continue
         try:
             value = getattr(sample, attr)
@@ -525,7 +685,7 @@ def discover_ops(sample, factory):
             low, high = arity(value)
             if high < 0:
                 continue
-            ops.append(AutoOp(attr, "method", low, high, factory))
+            ops.append(AutoOp(attr, "method", low, high, factory, timeout_param(value)))
         elif not attr.startswith("_"):
             ops.append(AutoOp("get." + attr, "attr", 0, 0, factory))
     try:
@@ -533,7 +693,7 @@ def discover_ops(sample, factory):
         ops.append(AutoOp("iterate", "iterate", 0, 0, factory))
     except TypeError:
         pass
-    return ops
+    return ops, skipped
 
 
 class Pool:
@@ -596,13 +756,35 @@ def function_ops(fn):
     return ops
 
 
-def resolve(spec):
-    module_name, _, attr_path = spec.partition(":")
+class LazyNames(dict):
+    """The names a factory expression sees: the target module's, then any
+    module, imported when the expression first names it."""
+
+    def __init__(self, module):
+        super().__init__(vars(module))
+
+    def __missing__(self, name):
+        try:
+            value = importlib.import_module(name)
+        except ImportError:
+            raise KeyError(name) from None  # eval goes on to the builtins
+        self[name] = value
+        return value
+
+
+def split_spec(spec):
+    """module:path or module:path(ARGS) -> (module, path, "(ARGS)" or None)."""
+    module_name, _, rest = spec.partition(":")
+    attr_path, paren, args = rest.partition("(")
     if not module_name or not attr_path:
         raise TargetError(f"{spec}: want module:factory, e.g. collections:deque")
-    if module_name.split(".")[0] in DENY_MODULES:
-        raise TargetError(f"{spec}: refusing to fuzz module {module_name}: its functions act "
-                          "on the process or the system")
+    if paren and not args.rstrip().endswith(")"):
+        raise TargetError(f"{spec}: the factory's arguments must end with ')'")
+    return module_name, attr_path.strip(), (paren + args) if paren else None
+
+
+def resolve(spec):
+    module_name, attr_path, _ = split_spec(spec)
     try:
         module = importlib.import_module(module_name)
     except BaseException as exc:
@@ -618,49 +800,104 @@ def resolve(spec):
     return module, obj
 
 
+def expression_factory(spec, module, fn, args_text):
+    """The factory of module:path(ARGS): fn called with ARGS, a Python
+    expression evaluated afresh for each object. A bad expression, or one
+    that raises the first time, is bad input naming it."""
+    try:
+        code = compile("__ftstress_factory__" + args_text, spec, "eval")
+    except SyntaxError as exc:
+        raise TargetError(f"{spec}: the factory's arguments {args_text} are not a Python "
+                          f"argument list: {exc.msg}") from None
+    names = LazyNames(module)
+    names["__ftstress_factory__"] = fn
+
+    def factory():
+        return eval(code, {"__builtins__": __builtins__}, names)
+
+    try:
+        factory()
+    except BaseException as exc:
+        raise TargetError(f"{spec}: {getattr(fn, '__name__', 'factory')}{args_text} raised "
+                          f"{type(exc).__name__}: {exc}") from None
+    return factory
+
+
+def call_again(spec, factory):
+    """factory() once more, after it worked: raising now is the harness's
+    error (it cannot build the objects it fuzzes), not bad input."""
+    try:
+        return factory()
+    except Exception as exc:
+        import traceback
+        raise HarnessError(f"{spec}: could not build the shared object: factory() raised "
+                           f"{type(exc).__name__}: {short_repr(str(exc), 200)} after it worked once",
+                           "".join(traceback.format_exception(exc))) from None
+
+
 def load_auto_target(spec):
-    _, fn = resolve(spec)
+    module, fn = resolve(spec)
+    module_name, attr_path, args_text = split_spec(spec)
     if not callable(fn):
-        raise TargetError(f"{spec}: {spec} is not callable")
-    name = getattr(fn, "__name__", "")
-    if name in DENY_FUNCTIONS:
-        raise TargetError(f"{spec}: refusing to call {name}: it acts on the process or the system")
+        raise TargetError(f"{spec}: {module_name}:{attr_path} is not callable")
+    name = getattr(fn, "__name__", "") or attr_path.rpartition(".")[2]
     is_class = isinstance(fn, type)
     if is_class and issubclass(fn, BaseException):
         raise TargetError(f"{spec}: {spec} is an exception class, nothing to fuzz")
-    try:
-        factory = make_factory(fn)
-    except TargetError as exc:
-        if is_class:
-            raise TargetError(f"{spec}: {exc}") from None
-        factory = None
+    reason = function_refusal(module_name, attr_path, is_class, ALLOW)
+    if reason is not None:
+        raise TargetError(f"{spec}: refusing to call {module_name}.{attr_path} with random "
+                          f"arguments: it {reason if reason.startswith('acts') else 'is ' + reason}"
+                          f" (--allow {module_name}.{attr_path} forces it)")
+    if args_text is not None:
+        factory = expression_factory(spec, module, fn, args_text)
+    else:
+        try:
+            factory = make_factory(fn)
+        except TargetError as exc:
+            if is_class:
+                raise TargetError(
+                    f"{spec}: {exc}; give them in the target as Python, evaluated for every "
+                    f"object: '{module_name}:{attr_path}(ARGS)', e.g. "
+                    "'io:BufferedReader(io.BytesIO(b\"x\" * 4096))'") from None
+            factory = None
     if factory is not None:
-        sample = factory()
+        sample = call_again(spec, factory)
+        if callable(getattr(sample, "settimeout", None)):
+            factory = with_timeouts(factory)
+            sample = call_again(spec, factory)
         if is_class or not isinstance(sample, (int, float, str, bytes, bool, type(None), tuple)):
-            ops = discover_ops(sample, factory)
-            if ops:
+            ops, skipped = discover_ops(sample, factory)
+            if ops or AUTO_MODE == "pool":
                 target = Target(spec, "auto", factory, ops)
                 target.expected_all = AUTO_EXPECTED
+                target.skipped = skipped
+                if AUTO_MODE == "pool":
+                    fuzz_pool().make_pool(sys.modules[__name__], target, factory, sample, module,
+                                          module_name, type(sample).__name__)
                 return target
             if is_class:
                 raise TargetError(f"{spec}: {spec}() has no public methods to call")
     # A function: call it concurrently on shared containers others mutate.
     target = Target(spec, "function", Pool, function_ops(fn))
     target.expected_all = AUTO_EXPECTED
+    if AUTO_MODE == "pool":
+        target.ops = []
+        fuzz_pool().make_pool(sys.modules[__name__], target, None, None, module, module_name,
+                              "", fn=fn)
+        target.mode = "function"
     return target
 
 
 def load_target(spec):
-    if spec.endswith(".py") or os.path.sep in spec or os.path.isfile(spec):
+    if "(" not in spec and (spec.endswith(".py") or os.path.sep in spec or os.path.isfile(spec)):
         return load_file_target(os.path.abspath(spec) if os.path.isfile(spec) else spec)
     return load_auto_target(spec)
 
 
 def list_module(results, module_name):
-    """The readiness entries of a module: its public classes and functions."""
-    if module_name.split(".")[0] in DENY_MODULES:
-        raise TargetError(f"{module_name}:*: refusing to fuzz module {module_name}: its "
-                          "functions act on the process or the system")
+    """The readiness entries of a module: its public classes and functions,
+    and ("skip" lines) the functions left out because they act on the process."""
     try:
         module = importlib.import_module(module_name)
     except BaseException as exc:
@@ -672,9 +909,7 @@ def list_module(results, module_name):
         n for n in vars(module) if not n.startswith("_"))
     for name in names:
         value = getattr(module, name, None)
-        if not callable(value) or name in DENY_FUNCTIONS:
-            continue
-        if inspect.ismodule(value):
+        if not callable(value) or inspect.ismodule(value):
             continue
         if isinstance(value, type):
             if issubclass(value, BaseException) or inspect.isabstract(value):
@@ -686,6 +921,10 @@ def list_module(results, module_name):
         if public is None and owner.lstrip("_") != module_name.lstrip("_") and \
                 not owner.startswith(module_name):
             continue  # imported from elsewhere (typing helpers, other modules)
+        reason = function_refusal(module_name, name, kind == "class", ALLOW)
+        if reason is not None:
+            results.line("skip", name, reason)
+            continue
         results.line("entry", name, kind)
 
 
@@ -856,6 +1095,12 @@ class Fuzzer:
         self.outs = [None] * self.threads
         self.obj = None
         self.stop = False
+        self.failure = None        # a HarnessError a worker thread ran into
+        self.progress_count = 0
+        # Pool mode: guidance by findings and op-pair coverage (fuzz_pool.Guide).
+        self.guide = fuzz_pool().Guide(target) if getattr(target, "plain", None) is not None \
+            and not args.sequences else None
+        self.factory_calls = 1     # run() made the first object
         self.go = [threading.Lock() for _ in range(self.threads)]
         self.done = [threading.Lock() for _ in range(self.threads)]
         for lock in self.go + self.done:
@@ -889,38 +1134,64 @@ class Fuzzer:
             if self.stop:
                 done.release()
                 return
-            plan = self.jobs[tid]
-            obj = self.obj
-            outs = self.outs[tid]
-            record = self.lin is not None
-            calls = []
-            for op, argseed in plan:
-                try:
-                    calls.append(op.bind(obj, argseed))
-                except BaseException as exc:  # binding ran target code: its exception is a result
-                    calls.append(functools.partial(reraise, exc))
-            if record:
-                clock = time.perf_counter_ns
-                for k, call in enumerate(calls):
-                    start = clock()
-                    try:
-                        value = call()
-                        outs[k] = Outcome(value, None, start, clock())
-                    except BaseException as exc:
-                        outs[k] = Outcome(None, exc, start, clock())
-            else:
-                for k, call in enumerate(calls):
-                    try:
-                        call()
-                    except BaseException as exc:
-                        outs[k] = Outcome(exc=exc)
-            done.release()
+            try:
+                self.run_plan(tid)
+            except BaseException as exc:  # the harness's own code: run_iteration reports it
+                import traceback
+                self.failure = HarnessError(
+                    f"the fuzz harness's worker thread {tid} failed: {type(exc).__name__}: {exc}",
+                    "".join(traceback.format_exception(exc)))
+            finally:
+                done.release()
 
-    def run_iteration(self, label, plans):
+    def run_plan(self, tid):
+        plan = self.jobs[tid]
+        obj = self.obj
+        outs = self.outs[tid]
+        record = self.lin is not None
+        calls = []
+        for op, argseed in plan:
+            try:
+                calls.append(op.bind(obj, argseed))
+            except BaseException as exc:  # binding ran target code: its exception is a result
+                calls.append(functools.partial(reraise, exc))
+        if record:
+            clock = time.perf_counter_ns
+            for k, call in enumerate(calls):
+                start = clock()
+                try:
+                    value = call()
+                    outs[k] = Outcome(value, None, start, clock())
+                except BaseException as exc:
+                    outs[k] = Outcome(None, exc, start, clock())
+        else:
+            for k, call in enumerate(calls):
+                try:
+                    call()
+                except BaseException as exc:
+                    outs[k] = Outcome(exc=exc)
+
+    def make_object(self):
+        """A fresh object from the target's factory. A factory that worked
+        before and raises now cannot be fuzzed on: the harness's error."""
+        self.factory_calls += 1
+        try:
+            return self.target.factory()
+        except BaseException as exc:
+            import traceback
+            raise HarnessError(
+                f"{self.target.name}: could not build the shared object: factory() raised "
+                f"{type(exc).__name__}: {short_repr(str(exc), 200)} on call "
+                f"{self.factory_calls} (it worked on the first)",
+                "".join(traceback.format_exception(exc))) from None
+
+    def run_iteration(self, label, plans, announced=False):
         """Runs one iteration of plans (one list per thread) on a fresh object;
-        returns (object, outcomes per thread)."""
-        self.results.line("iter", label)
-        obj = self.target.factory()
+        returns (object, outcomes per thread). announced: its iter line is
+        written already."""
+        if not announced:
+            self.results.line("iter", label)
+        obj = self.make_object()
         self.obj = obj
         outs = []
         for t in range(self.threads):
@@ -933,6 +1204,8 @@ class Fuzzer:
             lock.release()
         for lock in self.done:
             lock.acquire()
+        if self.failure is not None:
+            raise self.failure
         self.obj = None
         self.iterations += 1
         self.ops_done += sum(len(p) for p in plans)
@@ -974,9 +1247,10 @@ class Fuzzer:
         except OSError:
             return ""
 
-    def examine(self, label, plans, obj, outs):
+    def examine(self, label, plans, obj, outs, planned=False):
         """Writes what iteration label showed; returns (found, wanted): whether
-        it showed a finding, and one --stop-when asks for."""
+        it showed a finding, and one --stop-when asks for. planned: its plans
+        were written before it ran."""
         found = wanted = False
         size = self.log_size()
         if size > self.tsan_size:
@@ -1050,7 +1324,7 @@ class Fuzzer:
                                   "no sequential order explains these results", "\n".join(lines))
                 found = True
                 wanted |= self.wanted("linearizability", "")
-        if found or new_outcome:
+        if (found or new_outcome) and not planned:
             self.write_plans(label, plans)
         return found, wanted
 
@@ -1067,6 +1341,10 @@ class Fuzzer:
             self.results.line("progress", self.iterations, self.ops_done, f"{now - self.started:.3f}",
                               self.lin_checked, self.lin_undecided)
             self.last_progress = now
+            # op-pair coverage now and then, so that a crash keeps most of it
+            self.progress_count += 1
+            if self.guide is not None and not force and self.progress_count % 4 == 0:
+                self.guide.write(self.results)
 
     def out_of_time(self):
         return self.deadline is not None and time.monotonic() >= self.deadline
@@ -1078,8 +1356,20 @@ class Fuzzer:
         while i - first < self.args.iterations and not self.out_of_time():
             plans = [random_plan(self.target, self.args.seed, i, t, self.nops)
                      for t in range(self.threads)]
-            obj, outs = self.run_iteration(i, plans)
-            self.examine(i, plans, obj, outs)
+            # Guided draws depend on what earlier iterations showed: their
+            # plans are written first, so that a crash keeps its sequence.
+            planned = self.guide is not None and self.target.weights is not None
+            if planned:
+                self.results.line("iter", i)
+                self.write_plans(i, plans)
+            obj, outs = self.run_iteration(i, plans, announced=planned)
+            found, _ = self.examine(i, plans, obj, outs, planned)
+            if self.guide is not None:
+                seen = self.guide.count(plans)
+                if found:
+                    self.guide.found(plans, seen)
+                if i % POOL_COLLECT_EVERY == POOL_COLLECT_EVERY - 1:
+                    gc.collect()
             self.progress()
             i += 1
 
@@ -1158,7 +1448,39 @@ class GilWatch:
 
 
 def run(args):
-    results = Results(args.results)
+    """Runs what args ask; returns the exit status. An exception of the
+    harness's own code (not the target's operations) is written as an
+    "error harness" line with its traceback: ftstress's error, never a
+    finding."""
+    global DESCRIPTORS, ALLOW, AUTO_MODE
+    AUTO_MODE = args.auto_mode
+    run_dir = os.path.dirname(os.path.abspath(args.results))
+    DESCRIPTORS = Descriptors(os.path.join(run_dir, "scratch"))
+    ALLOW = Allow(args.allow)
+    try:
+        results = Results(args.results, DESCRIPTORS)
+    except OSError as exc:
+        print(f"ftstress fuzz harness: cannot open the results file {args.results}: {exc}",
+              file=sys.stderr)
+        return EXIT_HARNESS_ERROR
+    DESCRIPTORS.note_log(Fuzzer.find_tsan_log())
+    try:
+        return run_target(args, results)
+    except HarnessError as exc:
+        message, detail = str(exc), exc.detail
+    except Exception as exc:
+        import traceback
+        message = f"internal error in the fuzz harness: {type(exc).__name__}: {exc}"
+        detail = "".join(traceback.format_exception(exc))
+    print(f"ftstress fuzz harness: {message}\n{detail}", file=sys.stderr)
+    try:
+        results.line("error", "harness", message, detail)
+    except HarnessError:
+        pass  # the results file itself failed: the exit status says it
+    return EXIT_HARNESS_ERROR
+
+
+def run_target(args, results):
     results.line(RESULTS_FORMAT)
     try:
         if args.list:
@@ -1178,6 +1500,8 @@ def run(args):
     results.line("target", target.name, target.mode, len(target.ops))
     for i, op in enumerate(target.ops):
         results.line("op", i, op.name)
+    for name, reason in target.skipped:
+        results.line("skip", name, reason)
     results.line("param", "threads", args.threads)
     results.line("param", "ops", args.ops or target.default_ops)
     results.line("param", "seed", args.seed)
@@ -1204,6 +1528,12 @@ def run(args):
     # harness's and the target's start-up objects out of it.
     gc.collect()
     gc.freeze()
+    if getattr(target, "plain", None) is not None:
+        # Pool mode allocates far more per iteration; each automatic
+        # collection stops the world, and a worker descheduled by the noise
+        # (or a busy machine) holds every other thread there. Collect between
+        # iterations instead (Fuzzer.run_random), when the workers wait.
+        gc.disable()
     fuzzer = Fuzzer(args, target, results)
     try:
         if candidates is not None:
@@ -1213,6 +1543,8 @@ def run(args):
     finally:
         fuzzer.shutdown()
     fuzzer.progress(force=True)
+    if fuzzer.guide is not None:
+        fuzzer.guide.write(results)
     results.line("end", "final")
     return 0
 
@@ -1235,7 +1567,16 @@ OPTIONS = {
     "--stop-scope": ("stop_scope", str, "process"),
     "--plan-only": ("plan_only", None, False),
     "--list": ("list", str, None),
+    "--allow": ("allow", list, ()),
+    "--auto-mode": ("auto_mode", str, "pool"),
 }
+
+
+def usage_error(message):
+    """A command line the harness cannot read is ftstress's own error."""
+    print(message, file=sys.stderr)
+    sys.stderr.flush()
+    os._exit(EXIT_HARNESS_ERROR)
 
 
 def parse_args(argv):
@@ -1244,21 +1585,25 @@ def parse_args(argv):
     while i < len(argv):
         spec = OPTIONS.get(argv[i])
         if spec is None:
-            sys.exit(f"fuzzharness: unknown option {argv[i]!r}")
+            usage_error(f"fuzzharness: unknown option {argv[i]!r}")
         attr, kind, _ = spec
         if kind is None:
             setattr(args, attr, True)
             i += 1
             continue
         if i + 1 >= len(argv):
-            sys.exit(f"fuzzharness: {argv[i]} needs a value")
+            usage_error(f"fuzzharness: {argv[i]} needs a value")
+        if kind is list:  # repeatable
+            setattr(args, attr, (*getattr(args, attr), argv[i + 1]))
+            i += 2
+            continue
         try:
             setattr(args, attr, kind(argv[i + 1]))
         except ValueError:
-            sys.exit(f"fuzzharness: {argv[i]} takes a {kind.__name__}, not {argv[i + 1]!r}")
+            usage_error(f"fuzzharness: {argv[i]} takes a {kind.__name__}, not {argv[i + 1]!r}")
         i += 2
     if args.results is None or (args.list is None and args.target is None):
-        sys.exit("fuzzharness: --results and one of --target or --list are required")
+        usage_error("fuzzharness: --results and one of --target or --list are required")
     return args
 
 

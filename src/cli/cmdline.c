@@ -381,6 +381,23 @@ static bool cmdline_apply(const struct opt_spec *o, const char *value, const cha
         case OPT_DEPTH:
             cfg->depth = (int)n;
             break;
+        case OPT_ALLOW:
+            /* The harness reads the names (scenarios/fuzz_process.py); only
+             * the count is bounded here. */
+            if (cfg->nfuzz_allow == FTSTRESS_MAX_ALLOW) {
+                error = util_asprintf("%s given more than %d times (join names with ',')", shown,
+                                      FTSTRESS_MAX_ALLOW);
+                ok = false;
+            } else {
+                cfg->fuzz_allow[cfg->nfuzz_allow++] = value;
+            }
+            break;
+        case OPT_AUTO_MODE: {
+            static const char *const modes[] = {"pool", "methods", NULL};
+            ok = optvalue_choice(shown, value, modes, &choice, &error);
+            cfg->fuzz_auto_mode = modes[choice];
+            break;
+        }
         case OPT_HELP:
         case OPT_VERSION:
         case OPT_WEIGHT:

@@ -14,19 +14,20 @@
 
 /* How an option's value is read (the KIND column of options.def). */
 enum opt_kind {
-    OK_FLAG,     /* no value */
-    OK_HELP,     /* no value: prints help and ends the program */
-    OK_VERSION,  /* no value: prints the version and ends the program */
-    OK_STRING,   /* any non-empty text */
-    OK_COUNT,    /* a whole number in [LO, HI] */
-    OK_SECONDS,  /* seconds, or a number with s, m or h, in [LO, HI] */
-    OK_SEED,     /* a non-negative 64-bit number, decimal or 0x hex */
-    OK_NOISE,    /* off, low or high */
-    OK_FLAVOUR,  /* tsan or release */
-    OK_SHARD,    /* K/N with 0 <= K < N <= 10000 */
-    OK_DEPS,     /* auto, index, debian or none */
-    OK_RUNNER,   /* auto, pytest or unittest */
-    OK_SCHEDULE, /* free, random or pct (schedule.h) */
+    OK_FLAG,      /* no value */
+    OK_HELP,      /* no value: prints help and ends the program */
+    OK_VERSION,   /* no value: prints the version and ends the program */
+    OK_STRING,    /* any non-empty text */
+    OK_COUNT,     /* a whole number in [LO, HI] */
+    OK_SECONDS,   /* seconds, or a number with s, m or h, in [LO, HI] */
+    OK_SEED,      /* a non-negative 64-bit number, decimal or 0x hex */
+    OK_NOISE,     /* off, low or high */
+    OK_FLAVOUR,   /* tsan or release */
+    OK_SHARD,     /* K/N with 0 <= K < N <= 10000 */
+    OK_DEPS,      /* auto, index, debian or none */
+    OK_RUNNER,    /* auto, pytest or unittest */
+    OK_SCHEDULE,  /* free, random or pct (schedule.h) */
+    OK_AUTO_MODE, /* pool or methods */
 };
 
 /* A whole number in [lo, hi] into *out. */

@@ -113,6 +113,10 @@ static struct fuzz_campaignOptions fuzz_options(const struct ftstress_config *cf
      * handful of delta-debugging rounds, never the bulk of a long campaign. */
     double m = opt.budget > 0 ? opt.budget / 2 : 30;
     opt.minimize_budget = m < 15 ? 15 : m > 120 ? 120 : m;
+    /* FTSTRESS_FUZZ_MINIMIZE=0: no minimization, for benchmarks that count
+     * what fuzzing finds per CPU-hour (ci/bench-fuzz-sweep). */
+    const char *minimize = getenv("FTSTRESS_FUZZ_MINIMIZE");
+    opt.minimize = minimize == NULL || strcmp(minimize, "0") != 0;
     return opt;
 }
 
@@ -152,8 +156,14 @@ static int fuzz_target(struct ftstress_config *cfg, const struct fuzz_target *t)
     }
     struct scenario_verdict *v = fuzz_outputsEntry(&c);
     bool written = run_outputsWrite(outputs, &v, 1) && run_outputsBaseline(outputs);
-    /* With a baseline only new findings fail the run; without one, any does. */
+    if (c.harness_error != NULL) {
+        LOG_E("%s: could not fuzz: %s (an error of ftstress's harness, not a finding)", t->label,
+              c.harness_error);
+    }
+    /* With a baseline only new findings fail the run; without one, any does.
+     * A harness that could not go on is ftstress's error, whatever it found. */
     status = c.error != NULL                   ? EXIT_USAGE
+             : c.harness_error != NULL         ? EXIT_INTERNAL
              : run_outputsFailing(outputs) > 0 ? EXIT_FINDINGS
              : written                         ? EXIT_CLEAN
                                                : EXIT_INTERNAL;

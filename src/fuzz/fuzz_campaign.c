@@ -106,6 +106,9 @@ char *fuzz_campaignVerdict(const struct fuzz_campaign *c) {
     if (c->error != NULL) {
         return strdup("skipped");
     }
+    if (c->harness_error != NULL) {
+        return strdup("could not fuzz");
+    }
     bool races = false, crash = false, hang = false, wrong = false, other = false;
     for (size_t i = 0; i < c->findings.count; i++) {
         const char *kind = c->findings.items[i].kind;
@@ -520,6 +523,38 @@ bool fuzz_campaignRun(const struct fuzz_env *env, const char *spec, const char *
             fuzz_runFree(&run);
             break;
         }
+        if (run.harness_error && run.rec.findings.count > 0) {
+            /* The harness failed after the target's races in the same
+             * process (BytesIO's corrupt the heap, and then io.BytesIO(b"..")
+             * can raise TypeError): the target's doing, not ftstress's. The
+             * process ended; a new one goes on, as after a crash. */
+            LOG_W("%s: %s, after %zu findings in the process: taken for the target's damage "
+                  "(its races may corrupt the interpreter), not an error of ftstress",
+                  label, run.harness_message, run.rec.findings.count);
+        } else if (run.harness_error) {
+            /* What it found before stays; the campaign cannot go on. */
+            c->harness_error = run.harness_message;
+            c->harness_detail = run.harness_detail;
+            run.harness_message = run.harness_detail = NULL;
+        }
+        if (run.res.pairs_seen > c->pairs_seen) {
+            fuzz_resultsFreePairs(c->pair_hits, c->npair_hits);
+            fuzz_resultsFreePairs(c->pair_top, c->npair_top);
+            c->pairs_seen = run.res.pairs_seen;
+            c->pairs_possible = run.res.pairs_possible;
+            c->pair_hits = run.res.pair_hits;
+            c->npair_hits = run.res.npair_hits;
+            c->pair_top = run.res.pair_top;
+            c->npair_top = run.res.npair_top;
+            run.res.pair_hits = run.res.pair_top = NULL;
+            run.res.npair_hits = run.res.npair_top = 0;
+        }
+        if (c->skipped == NULL && run.res.nskipped > 0) {
+            c->skipped = run.res.skipped;
+            c->nskipped = run.res.nskipped;
+            run.res.skipped = NULL;
+            run.res.nskipped = 0;
+        }
         if (c->mode == NULL && run.res.mode != NULL) {
             c->mode = strdup(run.res.mode);
             c->nops = run.res.nops;
@@ -542,14 +577,18 @@ bool fuzz_campaignRun(const struct fuzz_env *env, const char *spec, const char *
                     "%zu new finding%s\n",
                     i + 1, seed, run.res.iterations, run.res.ops_done, run.rec.proc.seconds,
                     run.res.seconds > 0 ? (double)run.res.ops_done / run.res.seconds : 0.0,
-                    run.rec.crashed ? ", crashed: "
-                    : run.rec.hung  ? ", hung"
-                                    : "",
+                    run.rec.crashed            ? ", crashed: "
+                    : run.rec.hung             ? ", hung"
+                    : c->harness_error != NULL ? ", stopped: the harness failed (ftstress's error)"
+                                               : "",
                     run.rec.crashed && run.rec.crash_reason ? run.rec.crash_reason : "", fresh,
                     fresh == 1 ? "" : "s");
             fflush(opt->progress);
         }
         fuzz_runFree(&run);
+        if (c->harness_error != NULL) {
+            break;
+        }
     }
     free(safe);
     if (!ok) {
@@ -634,6 +673,15 @@ bool fuzz_campaignRun(const struct fuzz_env *env, const char *spec, const char *
 }
 
 void fuzz_campaignFree(struct fuzz_campaign *c) {
+    fuzz_resultsFreePairs(c->pair_hits, c->npair_hits);
+    fuzz_resultsFreePairs(c->pair_top, c->npair_top);
+    free(c->harness_error);
+    free(c->harness_detail);
+    for (size_t i = 0; i < c->nskipped; i++) {
+        free(c->skipped[i].name);
+        free(c->skipped[i].reason);
+    }
+    free(c->skipped);
     free(c->spec);
     free(c->label);
     free(c->mode);

@@ -46,11 +46,19 @@ struct fuzz_found {
 };
 
 struct fuzz_campaign {
-    char *spec, *label; /* owned */
-    char *mode;         /* "file", "auto" or "function" (the harness says); owned */
-    size_t nops;        /* the target's operations */
-    int threads, ops;   /* threads, operations per thread */
-    char *error;        /* the target is bad input: the harness's message; owned */
+    char *spec, *label;   /* owned */
+    char *mode;           /* "file", "auto" or "function" (the harness says); owned */
+    size_t nops;          /* the target's operations */
+    int threads, ops;     /* threads, operations per thread */
+    char *error;          /* the target is bad input: the harness's message; owned */
+    char *harness_error;  /* could not fuzz: the harness's own code failed (fuzz_crash.h); owned */
+    char *harness_detail; /* its traceback; owned, may be NULL */
+    struct fuzz_skip *skipped; /* methods left out: they act on the process; owned */
+    size_t nskipped;
+    /* pool mode's op-pair coverage, from the process that covered the most */
+    long pairs_seen, pairs_possible;
+    struct fuzz_pair *pair_hits, *pair_top; /* owned */
+    size_t npair_hits, npair_top;
     int processes, crashes, hangs;
     long iterations, ops_done, lin_checked, lin_undecided;
     double seconds;      /* wall time, minimization included */
@@ -76,7 +84,7 @@ const struct fuzz_found *fuzz_campaignFound(const struct fuzz_campaign *c, const
 
 /* The campaign's verdict for a person: "no finding", or the kinds found
  * ("races", "crash", "hang", "wrong results") joined by ", "; "skipped" for a
- * bad target. Caller frees. */
+ * bad target; "could not fuzz" when the harness failed. Caller frees. */
 char *fuzz_campaignVerdict(const struct fuzz_campaign *c);
 
 /* The sequence of plan run repeatedly by a process, to check a finding

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_crash.h"
 #include "log.h"
 #include "paths.h"
 #include "signature.h"
@@ -314,6 +315,14 @@ bool fuzz_execRun(const struct fuzz_env *env, const struct fuzz_request *req,
     if (req->plan_only) {
         fuzz_execArg(&a, "--plan-only");
     }
+    if (env->cfg->fuzz_auto_mode != NULL) {
+        fuzz_execArg(&a, "--auto-mode");
+        fuzz_execArg(&a, env->cfg->fuzz_auto_mode);
+    }
+    for (int i = 0; i < env->cfg->nfuzz_allow; i++) {
+        fuzz_execArg(&a, "--allow");
+        fuzz_execArg(&a, env->cfg->fuzz_allow[i]);
+    }
 
     /* The watchdog counts from the results file's last change: the harness
      * writes a line per iteration, so a long time slice is not a hang and a
@@ -335,6 +344,15 @@ bool fuzz_execRun(const struct fuzz_env *env, const struct fuzz_request *req,
         fuzz_resultsLoad(results, &run->res);
         struct run_record *rec = &run->rec;
         run->target_error = run->res.error != NULL;
+        run->harness_error =
+            !run->target_error && !rec->hung && fuzz_crashIsHarnessError(&run->res, &rec->proc);
+        if (run->harness_error) {
+            /* The harness's own code failed: ftstress's error, not the
+             * target's crash (fuzz_crash.h). */
+            fuzz_crashHarnessError(&run->res, &rec->proc, req->dir, &run->harness_message,
+                                   &run->harness_detail);
+            rec->crashed = false;
+        }
         char *hang_path = util_asprintf("%s/hang-stacks", req->dir);
         char *hang = rec->hung ? util_readFile(hang_path, NULL) : NULL;
         free(hang_path);
@@ -360,14 +378,15 @@ bool fuzz_execRun(const struct fuzz_env *env, const struct fuzz_request *req,
         } else if (run->target_error) {
             rec->crashed = false;
             rec->scenario_error = true;
-        } else if (!rec->hung && !rec->crashed && !run->res.final) {
+        } else if (!rec->hung && !run->harness_error && !run->res.final) {
             /* Ended without its last line: the code under test ended it
-             * (os._exit, for one), whatever its exit status. */
+             * (os._exit, for one), whatever its exit status. A signal's
+             * reason stays the engine's (it reads "Fatal Python error"). */
+            if (!rec->crashed || rec->proc.signal == 0) {
+                free(rec->crash_reason);
+                rec->crash_reason = fuzz_crashReason(&rec->proc);
+            }
             rec->crashed = true;
-            free(rec->crash_reason);
-            rec->crash_reason = strdup(rec->proc.signal ? strsignal(rec->proc.signal)
-                                                        : "the interpreter stopped before the "
-                                                          "harness finished");
         }
         if (!run->res.final && run->res.last_iter != NULL && req->sequences == NULL) {
             /* Its last progress line is up to half a second old: count the
@@ -390,6 +409,7 @@ bool fuzz_execRun(const struct fuzz_env *env, const struct fuzz_request *req,
         for (size_t i = before; i < rec->findings.count; i++) {
             fuzz_execAddOrigin(run, rec->findings.items[i].signature, run->res.last_iter, -1);
         }
+        fuzz_crashExplain(&rec->findings, &run->res, &rec->proc, req->dir);
     }
     for (int i = 0; i < a.nowned; i++) {
         free(a.owned[i]);
@@ -401,6 +421,8 @@ bool fuzz_execRun(const struct fuzz_env *env, const struct fuzz_request *req,
 
 void fuzz_runFree(struct fuzz_run *run) {
     engine_recordFree(&run->rec);
+    free(run->harness_message);
+    free(run->harness_detail);
     fuzz_resultsFree(&run->res);
     for (size_t i = 0; i < run->norigins; i++) {
         free(run->origins[i].signature);

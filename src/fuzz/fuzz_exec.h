@@ -57,8 +57,11 @@ struct fuzz_run {
     struct fuzz_results res;     /* the results file */
     struct fuzz_origin *origins; /* owned */
     size_t norigins;
-    bool target_error; /* the harness refused the target (res.error says why) */
-    bool tool_stall;   /* the watchdog ended it stuck in TSan's report hook, not a hang */
+    bool target_error;     /* the harness refused the target (res.error says why) */
+    bool harness_error;    /* the harness's own code failed (fuzz_crash.h): ftstress's error */
+    char *harness_message; /* what failed, one line; owned, NULL unless harness_error */
+    char *harness_detail;  /* its traceback or stderr tail; owned, NULL unless harness_error */
+    bool tool_stall;       /* the watchdog ended it stuck in TSan's report hook, not a hang */
 };
 
 /* Runs req. Returns false only when ftstress failed (no process started);

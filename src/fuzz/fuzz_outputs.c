@@ -52,7 +52,11 @@ struct scenario_verdict *fuzz_outputsEntry(const struct fuzz_campaign *c) {
     v->seconds = c->seconds;
     v->crashes = c->crashes;
     v->hangs = c->hangs;
-    v->error = c->error != NULL ? strdup(c->error) : NULL;
+    v->error = c->error != NULL ? strdup(c->error)
+               : c->harness_error != NULL
+                   ? util_asprintf("could not fuzz: %s\n%s", c->harness_error,
+                                   c->harness_detail ? c->harness_detail : "")
+                   : NULL;
     struct results *r = &v->merged;
     r->scenario = strdup(c->label);
     r->threads = c->threads;
@@ -62,6 +66,14 @@ struct scenario_verdict *fuzz_outputsEntry(const struct fuzz_campaign *c) {
         "%.1f s of fuzzing (%.0f ops/s)",
         c->mode ? c->mode : "?", c->nops, c->threads, c->ops, c->ops_done, c->fuzz_seconds,
         c->fuzz_seconds > 0 ? (double)c->ops_done / c->fuzz_seconds : 0.0);
+    for (size_t i = 0; i < c->nskipped; i++) {
+        util_appendf(&r->description, "%s%s", i == 0 ? "; skipped (act on the process): " : ", ",
+                     c->skipped[i].name);
+    }
+    if (c->pairs_possible > 0) {
+        util_appendf(&r->description, "; op pairs run concurrently: %ld of %ld", c->pairs_seen,
+                     c->pairs_possible);
+    }
     if (c->lin_checked > 0) {
         util_appendf(&r->description, "; %ld linearizability checks (%ld undecided)",
                      c->lin_checked, c->lin_undecided);

@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "report_text.h"
 #include "util.h"
@@ -34,15 +35,72 @@ static void fuzz_reportPlan(FILE *out, const struct fuzz_plan *p, const char *in
     }
 }
 
+/* text, each line indented by indent. */
+static void fuzz_reportIndented(FILE *out, const char *text, const char *indent) {
+    for (const char *p = text; p != NULL && *p;) {
+        size_t n = strcspn(p, "\n");
+        fprintf(out, "%s%.*s\n", indent, (int)n, p);
+        p += n + (p[n] == '\n');
+    }
+}
+
+void fuzz_reportHarnessError(FILE *out, const struct fuzz_campaign *c, const char *indent) {
+    fprintf(out, "%scould not fuzz: %s\n", indent, c->harness_error);
+    char *deeper = util_asprintf("%s    ", indent);
+    fuzz_reportIndented(out, c->harness_detail, deeper);
+    free(deeper);
+}
+
+void fuzz_reportSkipped(FILE *out, const struct fuzz_campaign *c, const char *indent) {
+    if (c->nskipped == 0) {
+        return;
+    }
+    fprintf(out, "%sskipped %zu method%s (--allow NAME forces one):", indent, c->nskipped,
+            c->nskipped == 1 ? "" : "s");
+    for (size_t i = 0; i < c->nskipped; i++) {
+        bool same = i > 0 && strcmp(c->skipped[i].reason, c->skipped[i - 1].reason) == 0;
+        fprintf(out, "%s%s", same ? ", " : i > 0 ? "; " : " ", c->skipped[i].name);
+        if (i + 1 == c->nskipped || strcmp(c->skipped[i].reason, c->skipped[i + 1].reason) != 0) {
+            fprintf(out, " (%s)", c->skipped[i].reason);
+        }
+    }
+    fputc('\n', out);
+}
+
+void fuzz_reportPairs(FILE *out, const struct fuzz_campaign *c, const char *indent) {
+    if (c->pairs_possible <= 0) {
+        return;
+    }
+    fprintf(out,
+            "%sop-pair coverage: %ld of %ld pairs ran in different threads of one iteration "
+            "(%.0f%%)",
+            indent, c->pairs_seen, c->pairs_possible,
+            100.0 * (double)c->pairs_seen / (double)c->pairs_possible);
+    if (c->npair_top > 0) {
+        fprintf(out, "; most often %s + %s (%ld iterations)", c->pair_top[0].a, c->pair_top[0].b,
+                c->pair_top[0].ran);
+    }
+    fputc('\n', out);
+    for (size_t i = 0; i < c->npair_hits && i < 5; i++) {
+        fprintf(out, "%s%s%s + %s: %ld of %ld iterations showed a finding\n", indent,
+                i == 0 ? "pairs with findings (weighed more in later draws): " : "    ",
+                c->pair_hits[i].a, c->pair_hits[i].b, c->pair_hits[i].hits, c->pair_hits[i].ran);
+    }
+}
+
 void fuzz_reportCampaign(FILE *out, const struct fuzz_campaign *c) {
     char *verdict = fuzz_campaignVerdict(c);
-    const char *tag = c->error ? "ERROR" : c->findings.count ? "FAIL" : "PASS";
+    const char *tag = c->error || c->harness_error ? "ERROR" : c->findings.count ? "FAIL" : "PASS";
     fprintf(out, "[%s] %s  %s\n", tag, c->label, verdict);
     free(verdict);
     if (c->error != NULL) {
         fprintf(out, "  target error: %s\n\n", c->error);
         return;
     }
+    if (c->harness_error != NULL) {
+        fuzz_reportHarnessError(out, c, "  ");
+    }
+    fuzz_reportSkipped(out, c, "  ");
     fprintf(out,
             "  %s mode, %zu operations; %d process%s, %ld iterations, %ld ops in %.1f s of "
             "fuzzing (%.0f ops/s, %.1f iterations/s)\n",
@@ -52,6 +110,7 @@ void fuzz_reportCampaign(FILE *out, const struct fuzz_campaign *c) {
             c->fuzz_seconds > 0 ? (double)c->iterations / c->fuzz_seconds : 0.0);
     fprintf(out, "  %.1f s in all (%.1f s minimizing), %d thread%s x %d ops per iteration\n",
             c->seconds, c->minimize_seconds, c->threads, c->threads == 1 ? "" : "s", c->ops);
+    fuzz_reportPairs(out, c, "  ");
     if (c->lin_checked > 0) {
         fprintf(out, "  linearizability: %ld iterations checked, %ld undecided (search too long)\n",
                 c->lin_checked, c->lin_undecided);
@@ -135,6 +194,10 @@ void fuzz_reportReadinessRow(FILE *out, const struct fuzz_campaign *c) {
     if (c->error != NULL) {
         fprintf(out, "      %s\n", c->error);
     }
+    if (c->harness_error != NULL) {
+        fuzz_reportHarnessError(out, c, "      ");
+    }
+    fuzz_reportSkipped(out, c, "      ");
     for (size_t i = 0; i < c->findings.count && i < 4; i++) {
         fprintf(out, "      %s %s\n", c->findings.items[i].id, c->findings.items[i].title);
     }

@@ -51,8 +51,36 @@ static long fuzz_resultsLong(const char *s) {
 
 static void fuzz_resultsLine(struct fuzz_results *r, char **f, size_t n) {
     const char *tag = f[0];
-    if (strcmp(tag, "error") == 0 && n >= 3 && r->error == NULL) {
+    if (strcmp(tag, "error") == 0 && n >= 3 && strcmp(f[1], "harness") == 0) {
+        if (r->harness_error == NULL) {
+            r->harness_error = strdup(f[2]);
+            r->harness_detail = n >= 4 ? strdup(f[3]) : NULL;
+        }
+    } else if (strcmp(tag, "error") == 0 && n >= 3 && r->error == NULL) {
         r->error = strdup(f[2]);
+    } else if (strcmp(tag, "pairs") == 0 && n >= 3) {
+        /* written every few seconds: the last block (pairs, pairhit..., pairtop...) wins */
+        fuzz_resultsFreePairs(r->pair_hits, r->npair_hits);
+        fuzz_resultsFreePairs(r->pair_top, r->npair_top);
+        r->pair_hits = r->pair_top = NULL;
+        r->npair_hits = r->npair_top = 0;
+        r->pairs_seen = fuzz_resultsLong(f[1]);
+        r->pairs_possible = fuzz_resultsLong(f[2]);
+    } else if ((strcmp(tag, "pairhit") == 0 && n >= 5) || (strcmp(tag, "pairtop") == 0 && n >= 4)) {
+        bool hit = tag[4] == 'h';
+        struct fuzz_pair **list = hit ? &r->pair_hits : &r->pair_top;
+        size_t *count = hit ? &r->npair_hits : &r->npair_top;
+        *list = util_grow(*list, *count, sizeof(**list));
+        struct fuzz_pair *p = &(*list)[(*count)++];
+        p->a = strdup(f[1]);
+        p->b = strdup(f[2]);
+        p->ran = fuzz_resultsLong(f[3]);
+        p->hits = hit ? fuzz_resultsLong(f[4]) : 0;
+    } else if (strcmp(tag, "skip") == 0 && n >= 3) {
+        r->skipped = util_grow(r->skipped, r->nskipped, sizeof(*r->skipped));
+        r->skipped[r->nskipped].name = strdup(f[1]);
+        r->skipped[r->nskipped].reason = strdup(f[2]);
+        r->nskipped++;
     } else if (strcmp(tag, "target") == 0 && n >= 3) {
         free(r->target);
         free(r->mode);
@@ -154,6 +182,8 @@ bool fuzz_resultsParse(const char *text, size_t len, struct fuzz_results *r) {
             char *fields[FUZZ_RESULTS_MAX_FIELDS] = {0};
             size_t n = fuzz_resultsSplit(line, llen, fields, FUZZ_RESULTS_MAX_FIELDS);
             fuzz_resultsLine(r, fields, n);
+            free(r->last_line);
+            r->last_line = fuzz_resultsUnescape(line, llen);
             for (size_t i = 0; i < n; i++) {
                 free(fields[i]);
             }
@@ -189,9 +219,27 @@ bool fuzz_resultsPlan(const struct fuzz_results *r, const char *label, struct fu
     return found;
 }
 
+void fuzz_resultsFreePairs(struct fuzz_pair *pairs, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        free(pairs[i].a);
+        free(pairs[i].b);
+    }
+    free(pairs);
+}
+
 void fuzz_resultsFree(struct fuzz_results *r) {
+    fuzz_resultsFreePairs(r->pair_hits, r->npair_hits);
+    fuzz_resultsFreePairs(r->pair_top, r->npair_top);
     free(r->error);
     free(r->gil_module);
+    free(r->harness_error);
+    free(r->harness_detail);
+    for (size_t i = 0; i < r->nskipped; i++) {
+        free(r->skipped[i].name);
+        free(r->skipped[i].reason);
+    }
+    free(r->skipped);
+    free(r->last_line);
     free(r->target);
     free(r->mode);
     for (size_t i = 0; i < r->nops; i++) {

@@ -42,11 +42,29 @@ struct fuzz_entry {
     char *kind; /* "class" or "function"; owned */
 };
 
+/* Something the harness left out: a method or a readiness entry that acts on
+ * the process (--allow forces it). */
+struct fuzz_skip {
+    char *name;   /* owned */
+    char *reason; /* owned */
+};
+
+/* Pool mode's op-pair coverage: two operations that ran in different threads
+ * of one iteration ("pairhit": and how often such iterations showed a
+ * finding; "pairtop": the most frequent pairs). */
+struct fuzz_pair {
+    char *a, *b; /* owned */
+    long ran;    /* iterations they ran in */
+    long hits;   /* of those, the ones that showed a finding (pairtop: 0) */
+};
+
 struct fuzz_results {
-    bool seen;           /* the file existed and had the format line */
-    char *error;         /* "error target MESSAGE": the target is bad input; owned */
-    char *target, *mode; /* owned */
-    char **ops;          /* the target's operation names; owned */
+    bool seen;            /* the file existed and had the format line */
+    char *error;          /* "error target MESSAGE": the target is bad input; owned */
+    char *harness_error;  /* "error harness MESSAGE DETAIL": the harness's own code failed; owned */
+    char *harness_detail; /* its traceback; owned, may be NULL */
+    char *target, *mode;  /* owned */
+    char **ops;           /* the target's operation names; owned */
     size_t nops;
     int threads, ops_per_thread, linearizable;
     long iterations, ops_done;
@@ -64,6 +82,14 @@ struct fuzz_results {
     size_t nplans;
     struct fuzz_entry *entries; /* --list; owned */
     size_t nentries;
+    struct fuzz_skip *skipped; /* "skip NAME REASON" lines; owned */
+    size_t nskipped;
+    char *last_line; /* the last complete line, escapes undone; owned, NULL if none */
+    long pairs_seen, pairs_possible; /* "pairs": op-pair coverage (pool mode), 0 if none */
+    struct fuzz_pair *pair_hits;     /* "pairhit" lines; owned */
+    size_t npair_hits;
+    struct fuzz_pair *pair_top; /* "pairtop" lines; owned */
+    size_t npair_top;
 };
 
 /* Parses text (len bytes). Malformed lines are skipped: the harness may have
@@ -80,5 +106,8 @@ bool fuzz_resultsPlan(const struct fuzz_results *r, const char *label, struct fu
 char *fuzz_resultsUnescape(const char *field, size_t len);
 
 void fuzz_resultsFree(struct fuzz_results *r);
+
+/* Frees the pairs of an array of n and the array. */
+void fuzz_resultsFreePairs(struct fuzz_pair *pairs, size_t n);
 
 #endif

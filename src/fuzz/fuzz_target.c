@@ -47,7 +47,11 @@ bool fuzz_targetParse(const char *text, bool is_file, bool is_case, struct fuzz_
         return true;
     }
     const char *colon = strchr(text, ':');
-    bool looks_file = fuzz_targetEndsWith(text, ".py") || strchr(text, '/') != NULL;
+    /* A factory's arguments may hold '/' or end in ".py" (a string): a text
+     * with '(' after module: is never a file. */
+    const char *paren = strchr(text, '(');
+    bool with_args = colon != NULL && paren != NULL && paren > colon;
+    bool looks_file = !with_args && (fuzz_targetEndsWith(text, ".py") || strchr(text, '/') != NULL);
     if (looks_file || (is_file && colon == NULL)) {
         if (!is_file) {
             snprintf(err, errlen, "%s: no such target file", text);
@@ -71,7 +75,17 @@ bool fuzz_targetParse(const char *text, bool is_file, bool is_case, struct fuzz_
             t->label = strdup(text);
             return true;
         }
-        if (fuzz_targetIsDotted(attr, strlen(attr))) {
+        /* module:factory(ARGS): the harness evaluates ARGS (Python) for each object. */
+        const char *args = strchr(attr, '(');
+        size_t attr_len = args ? (size_t)(args - attr) : strlen(attr);
+        if (args != NULL && !fuzz_targetEndsWith(args, ")")) {
+            snprintf(err, errlen,
+                     "%s: the factory's arguments must end with ')', e.g. "
+                     "'io:BufferedReader(io.BytesIO(b\"x\" * 4096))'",
+                     text);
+            return false;
+        }
+        if (fuzz_targetIsDotted(attr, attr_len)) {
             t->kind = FUZZ_TARGET_FACTORY;
             t->spec = strdup(text);
             t->label = strdup(text);

@@ -3,6 +3,8 @@
  *   path/to/target.py   a target file (scenarios/fuzz_targets/README.md)
  *   module:factory      automatic mode: factory() makes the shared object
  *                       (a dotted attribute path is allowed: xml.dom.minidom:Document)
+ *   module:factory(ARGS) the same, factory called with ARGS, Python the harness
+ *                       evaluates for each object: io:BufferedReader(io.BytesIO(b"x"))
  *   module:*            readiness: every public class and function of module
  *   CASE                a saved fuzz case (kind=fuzz): replay it */
 #ifndef FTSTRESS_FUZZ_TARGET_H

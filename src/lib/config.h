@@ -39,6 +39,9 @@ enum ftstress_command {
 
 enum noise_level { NOISE_OFF, NOISE_LOW, NOISE_HIGH };
 
+/* fuzz --allow: at most this many given. */
+#define FTSTRESS_MAX_ALLOW 16
+
 struct ftstress_config {
     enum ftstress_command command;
     const char *runtime; /* --runtime: a name under the cache or a directory; NULL: default */
@@ -92,6 +95,11 @@ struct ftstress_config {
     int schedule;                /* enum schedule_strategy; SCHEDULE_FREE: noise only */
     int depth;                   /* pct's depth d (d-1 priority change points) */
     const char *schedule_replay; /* replay: the schedule file the shim follows, or NULL */
+    /* fuzz --allow NAME (repeatable, comma-separated) and --auto-mode: see
+     * scenarios/fuzz_targets/README.md. Kept together for the option table. */
+    const char *fuzz_allow[FTSTRESS_MAX_ALLOW]; /* what acts on the process, forced */
+    int nfuzz_allow;
+    const char *fuzz_auto_mode; /* "pool" (default) or "methods" (the object's own only) */
 };
 
 /* Fills cfg with the defaults documented in --help. */

@@ -79,6 +79,41 @@ static void test_target_error_is_kept_whole(void **state) {
     fuzz_resultsFree(&r);
 }
 
+static void test_harness_error_is_told_from_a_target_error_with_its_traceback(void **state) {
+    struct fuzz_results r;
+    assert_true(fuzz_resultsLoad(DATA "results_harness_error", &r));
+    assert_null(r.error);
+    assert_non_null(r.harness_error);
+    assert_non_null(strstr(r.harness_error, "could not build the shared object"));
+    assert_non_null(r.harness_detail);
+    assert_non_null(strstr(r.harness_detail, "Traceback (most recent call last):\n  File"));
+    assert_false(r.final);
+    assert_int_equal(r.nskipped, 2);
+    assert_string_equal(r.skipped[0].name, "connect");
+    assert_string_equal(r.skipped[1].reason, "acts on the process or outside it");
+    /* the last line, for a crash that names no frame */
+    assert_non_null(r.last_line);
+    assert_int_equal(strncmp(r.last_line, "error\tharness\t", 14), 0);
+    fuzz_resultsFree(&r);
+}
+
+static void test_pool_mode_op_pair_coverage_is_read(void **state) {
+    struct fuzz_results r;
+    const char *text = "ftstress-fuzz 1\npairs\t40\t120\npairhit\tpop\tx.pickle.dumps\t12\t3\n"
+                       "pairtop\tlen\tpop\t30\nend\tfinal\n";
+    assert_true(fuzz_resultsParse(text, strlen(text), &r));
+    assert_int_equal(r.pairs_seen, 40);
+    assert_int_equal(r.pairs_possible, 120);
+    assert_int_equal(r.npair_hits, 1);
+    assert_string_equal(r.pair_hits[0].b, "x.pickle.dumps");
+    assert_int_equal(r.pair_hits[0].ran, 12);
+    assert_int_equal(r.pair_hits[0].hits, 3);
+    assert_int_equal(r.npair_top, 1);
+    assert_string_equal(r.pair_top[0].a, "len");
+    assert_int_equal(r.pair_top[0].ran, 30);
+    fuzz_resultsFree(&r);
+}
+
 static void test_module_listing_gives_entries(void **state) {
     struct fuzz_results r;
     assert_true(fuzz_resultsLoad(DATA "results_list", &r));
@@ -102,6 +137,8 @@ int main(void) {
         cmocka_unit_test(test_crashed_run_keeps_what_it_wrote),
         cmocka_unit_test(test_cut_off_last_line_is_ignored),
         cmocka_unit_test(test_target_error_is_kept_whole),
+        cmocka_unit_test(test_harness_error_is_told_from_a_target_error_with_its_traceback),
+        cmocka_unit_test(test_pool_mode_op_pair_coverage_is_read),
         cmocka_unit_test(test_module_listing_gives_entries),
         cmocka_unit_test(test_other_files_are_not_results),
     };

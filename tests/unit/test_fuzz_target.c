@@ -52,6 +52,22 @@ static void test_module_factory_and_module_star(void **state) {
     fuzz_targetFree(&t);
 }
 
+static void
+test_factory_with_arguments_is_a_factory_target_whatever_the_arguments_hold(void **state) {
+    struct fuzz_target t;
+    char err[256];
+    const char *spec = "io:BufferedReader(io.BytesIO(b\"x/y.py\" * 4096))";
+    assert_true(fuzz_targetParse(spec, false, false, &t, err, sizeof(err)));
+    assert_int_equal(t.kind, FUZZ_TARGET_FACTORY);
+    assert_string_equal(t.spec, spec);
+    assert_string_equal(t.label, spec);
+    fuzz_targetFree(&t);
+    assert_false(
+        fuzz_targetParse("io:BufferedReader(io.BytesIO(), 2", false, false, &t, err, sizeof(err)));
+    assert_non_null(strstr(err, "must end with ')'"));
+    assert_false(fuzz_targetParse("io:1x(2)", false, false, &t, err, sizeof(err)));
+}
+
 static void test_case_file_is_a_case(void **state) {
     struct fuzz_target t;
     char err[256];
@@ -174,6 +190,8 @@ int main(void) {
         cmocka_unit_test(test_py_file_is_a_file_target_with_its_stem_as_label),
         cmocka_unit_test(test_missing_py_file_is_named),
         cmocka_unit_test(test_module_factory_and_module_star),
+        cmocka_unit_test(
+            test_factory_with_arguments_is_a_factory_target_whatever_the_arguments_hold),
         cmocka_unit_test(test_case_file_is_a_case),
         cmocka_unit_test(test_anything_else_is_refused_with_the_forms),
         cmocka_unit_test(test_stop_condition_of_each_kind),
