@@ -303,7 +303,7 @@ def collect(module):
 
 
 def keyword_matches(rpn, name):
-    """-k in the postfix form the runner compiled (src/testrun_keyword.h):
+    """-k in the postfix form the runner compiled (src/test/testrun_keyword.h):
     "=WORD" is a case-insensitive substring test on name, "!" not, "&" and, "|" or."""
     stack = []
     lowered = name.lower()

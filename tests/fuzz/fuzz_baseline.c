@@ -1,4 +1,4 @@
-/* libFuzzer harness for src/baseline.c (baseline_load): the baseline file a
+/* libFuzzer harness for src/findings/baseline.c (baseline_load): the baseline file a
  * user hands to `--baseline`. Any bytes must load or be refused with a
  * message, without a crash, a leak or undefined behaviour; every signature
  * loaded must be found again by baseline_contains. */

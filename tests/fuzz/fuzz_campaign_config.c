@@ -1,4 +1,4 @@
-/* libFuzzer harness for src/campaign_config.c (campaign_configParse): the
+/* libFuzzer harness for src/campaign/campaign_config.c (campaign_configParse): the
  * campaign file a user hands to `ftstress campaign --config`. Any bytes must
  * parse or be refused with a message, without a crash, a leak or undefined
  * behaviour. Relative paths resolve against tests/data/campaign (the fuzzer

@@ -1,4 +1,4 @@
-/* libFuzzer harness for src/corpus.c's case reader (corpus_load): a scenario
+/* libFuzzer harness for src/run/corpus.c's case reader (corpus_load): a scenario
  * case file a user hands to `ftstress replay`. Any bytes must load or be
  * refused without a crash, a leak or undefined behaviour, and a loaded case
  * must hold what corpus.h promises. */

@@ -1,4 +1,4 @@
-/* libFuzzer harness for src/fuzz_case.c (fuzz_caseParse): a fuzz case file a
+/* libFuzzer harness for src/fuzz/fuzz_case.c (fuzz_caseParse): a fuzz case file a
  * user hands to `ftstress replay` or `ftstress fuzz`. Any bytes must parse or
  * be refused without a crash, a leak or undefined behaviour; a parsed case
  * must format to text that parses back to a case that formats to the same

@@ -1,4 +1,4 @@
-/* libFuzzer harness for src/fuzz_results.c (fuzz_resultsParse): the results
+/* libFuzzer harness for src/fuzz/fuzz_results.c (fuzz_resultsParse): the results
  * file the fuzz harness process writes, cut off wherever it died. Any bytes
  * must parse without a crash, a leak or undefined behaviour; the plan of
  * every label looks up (its malformed lines skipped), and a field unescapes. */

@@ -1,4 +1,4 @@
-/* libFuzzer harness for src/history.c (history_load): the history file a
+/* libFuzzer harness for src/report/history.c (history_load): the history file a
  * user hands to `ftstress merge --history`, kept from night to night. Any
  * bytes must load or be refused with a position, without a crash, a leak or
  * undefined behaviour; a loaded history rendered again must load again. */

@@ -1,4 +1,4 @@
-/* libFuzzer harness for src/json_reader.c (jsonr_parse): the strict reader of
+/* libFuzzer harness for src/lib/json_reader.c (jsonr_parse): the strict reader of
  * every JSON file ftstress reads back (reports for merge, history). Any bytes
  * must parse or be refused with a position, without a crash, a leak or
  * undefined behaviour, under the default limits and under tight ones. A parsed

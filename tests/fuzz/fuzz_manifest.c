@@ -1,4 +1,4 @@
-/* libFuzzer harness for src/manifest.c (manifest_parse): the key=value files
+/* libFuzzer harness for src/lib/manifest.c (manifest_parse): the key=value files
  * ftstress reads back (the runtime manifest, a case, the shims' statistics).
  * Any bytes must parse or be refused with a line, without a crash, a leak or
  * undefined behaviour; every key parsed must be found again, once. */

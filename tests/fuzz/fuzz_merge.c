@@ -1,4 +1,4 @@
-/* libFuzzer harness for src/merge.c's report reading (merge_addText): a JSON
+/* libFuzzer harness for src/report/merge.c's report reading (merge_addText): a JSON
  * report a user hands to `ftstress merge`. Any bytes must be merged or
  * refused with a position, without a crash, a leak or undefined behaviour.
  * An accepted report is merged twice (the second time as another shard), and

@@ -1,4 +1,4 @@
-/* libFuzzer harness for src/pystacks.c (pystacks_load): the file the TSan
+/* libFuzzer harness for src/findings/pystacks.c (pystacks_load): the file the TSan
  * report hook writes from inside the interpreter, cut off wherever the
  * process died. Any bytes must load without a crash, a leak or undefined
  * behaviour, and each record must be found by its pid and sequence number. */

@@ -1,4 +1,4 @@
-/* libFuzzer harness for src/results.c (results_load): the results file a
+/* libFuzzer harness for src/report/results.c (results_load): the results file a
  * scenario harness process writes, possibly cut off when it crashed. Any
  * bytes must load without a crash, a leak or undefined behaviour, and what
  * was loaded must merge into a running total as runs are merged. */

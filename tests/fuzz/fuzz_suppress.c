@@ -1,4 +1,4 @@
-/* libFuzzer harness for src/suppress.c: a suppressions file a user hands to
+/* libFuzzer harness for src/findings/suppress.c: a suppressions file a user hands to
  * `--suppressions` (suppress_load, PCRE2 patterns included), then the same
  * bytes as the TSan log whose print_suppressions counts are read back
  * (suppress_countTsanLog), and a signature matched against the rules. */

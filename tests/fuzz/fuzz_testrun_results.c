@@ -1,4 +1,4 @@
-/* libFuzzer harness for src/testrun_results.c (testrun_resultsParse): the
+/* libFuzzer harness for src/test/testrun_results.c (testrun_resultsParse): the
  * results file a test harness process writes line by line, cut off wherever
  * it crashed or hung. Any bytes must parse without a crash, a leak or
  * undefined behaviour, and the running-test queries must hold together. */

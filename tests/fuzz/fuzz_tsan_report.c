@@ -1,4 +1,4 @@
-/* libFuzzer harness for src/tsan_report.c: any bytes must parse without a crash,
+/* libFuzzer harness for src/findings/tsan_report.c: any bytes must parse without a crash,
  * a leak, an out-of-bounds read or undefined behaviour, and what comes back must
  * hold together (terminated strings, counts within the documented caps). */
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* json_check.h - a strict JSON reader for the tests of the JSON and SARIF
  * reports (RFC 8259: no trailing commas, no raw control characters in
  * strings, valid escapes and surrogate pairs, valid UTF-8, no duplicate keys,
- * nothing after the value). Written apart from src/json_writer.c on purpose:
+ * nothing after the value). Written apart from src/lib/json_writer.c on purpose:
  * the writer is checked by a reader that shares none of its code.
  * Header-only; include it from one test file. */
 #ifndef FTSTRESS_TEST_JSON_CHECK_H

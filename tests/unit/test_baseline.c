@@ -1,4 +1,4 @@
-/* Unit tests of src/baseline.c: reading, applying and writing baseline files. */
+/* Unit tests of src/findings/baseline.c: reading, applying and writing baseline files. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>

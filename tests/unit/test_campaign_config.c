@@ -1,4 +1,4 @@
-/* Unit tests of src/campaign_config.c: the campaign file. */
+/* Unit tests of src/campaign/campaign_config.c: the campaign file. */
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>

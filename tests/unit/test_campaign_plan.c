@@ -1,4 +1,4 @@
-/* Unit tests of src/campaign_plan.c: work items, keys, seeds, shards, time
+/* Unit tests of src/campaign/campaign_plan.c: work items, keys, seeds, shards, time
  * shares and the subprocesses' command lines. */
 #include <inttypes.h>
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* Unit tests of src/campaign_state.c and src/campaign_progress.c: the state
+/* Unit tests of src/campaign/campaign_state.c and src/campaign/campaign_progress.c: the state
  * directory (what counts as done, resetting a half-done item, the lock, the
  * plan's shard) and the progress file. Also the --shard / --shards options
  * (cmdline.c) and their resolution (campaign.c). */

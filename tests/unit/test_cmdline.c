@@ -1,4 +1,4 @@
-/* Unit tests of src/cmdline.c: commands, options, defaults and usage errors. */
+/* Unit tests of src/cli/cmdline.c: commands, options, defaults and usage errors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

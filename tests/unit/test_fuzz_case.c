@@ -1,4 +1,4 @@
-/* Unit tests of src/fuzz_case.c: fuzz case files written, read back and refused. */
+/* Unit tests of src/fuzz/fuzz_case.c: fuzz case files written, read back and refused. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

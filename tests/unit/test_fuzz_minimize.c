@@ -1,4 +1,4 @@
-/* Unit tests of src/fuzz_minimize.c: delta debugging bookkeeping, driven by
+/* Unit tests of src/fuzz/fuzz_minimize.c: delta debugging bookkeeping, driven by
  * fake oracles that stand in for the harness runs. */
 #include <setjmp.h>
 #include <stdarg.h>

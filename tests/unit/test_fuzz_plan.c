@@ -1,4 +1,4 @@
-/* Unit tests of src/fuzz_plan.c: operation sequences in text and cut down. */
+/* Unit tests of src/fuzz/fuzz_plan.c: operation sequences in text and cut down. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* Unit tests of src/fuzz_results.c: the fuzz harness's results file. */
+/* Unit tests of src/fuzz/fuzz_results.c: the fuzz harness's results file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
-/* Unit tests of src/fuzz_target.c, src/fuzz_exec.c's harness findings and
- * src/fuzz_campaign.c's matching rules: what TARGET means and what counts as
+/* Unit tests of src/fuzz/fuzz_target.c, src/fuzz/fuzz_exec.c's harness findings and
+ * src/fuzz/fuzz_campaign.c's matching rules: what TARGET means and what counts as
  * the same finding. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* Unit tests of src/hang.c's reading of every thread's C stacks: which thread
+/* Unit tests of src/findings/hang.c's reading of every thread's C stacks: which thread
  * of a hung process is busy (spinning) rather than waiting, on stacks taken
  * from real hangs (tests/data/fuzz). */
 #include <setjmp.h>

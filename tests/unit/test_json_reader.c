@@ -1,4 +1,4 @@
-/* Unit tests of src/json_reader.c: the strict, bounded JSON parser. */
+/* Unit tests of src/lib/json_reader.c: the strict, bounded JSON parser. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* Unit tests of src/manifest.c: the key=value format of manifests and cases. */
+/* Unit tests of src/lib/manifest.c: the key=value format of manifests and cases. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* Unit tests of src/merge.c (`ftstress merge`) and src/history.c (its
+/* Unit tests of src/report/merge.c (`ftstress merge`) and src/report/history.c (its
  * --history file), on the fixture reports in tests/data/merge:
  *  a.json        counter_global, bytesio_write, counter_global_locked; 3 findings
  *  b.json        bytesio_write, dict_iter (could not run), counter_global;

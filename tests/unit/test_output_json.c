@@ -1,4 +1,4 @@
-/* Unit tests of src/output_json.c (the JSON report) and src/json_writer.c. */
+/* Unit tests of src/report/output_json.c (the JSON report) and src/lib/json_writer.c. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* Unit tests of src/output_junit.c (the JUnit XML report) and src/xml_escape.c. */
+/* Unit tests of src/report/output_junit.c (the JUnit XML report) and src/lib/xml_escape.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>

@@ -1,4 +1,4 @@
-/* Unit tests of src/output_sarif.c (the SARIF 2.1.0 report): the structure
+/* Unit tests of src/report/output_sarif.c (the SARIF 2.1.0 report): the structure
  * SARIF and GitHub code scanning require, checked on the parsed document. */
 #include <setjmp.h>
 #include <stdarg.h>

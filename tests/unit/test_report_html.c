@@ -1,4 +1,4 @@
-/* Unit tests of src/report_html.c (the HTML report), on the merge of the
+/* Unit tests of src/report/report_html.c (the HTML report), on the merge of the
  * fixture reports in tests/data/merge (see test_merge.c), whose crash finding
  * is titled "crash (signal 11) in <script>alert(1)</script> & \"friends\"". */
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* Unit tests of src/results.c: reading harness results files and merging runs. */
+/* Unit tests of src/report/results.c: reading harness results files and merging runs. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* Unit tests of src/schedule.c: the --schedule and --depth values, the shim's environment
+/* Unit tests of src/report/schedule.c: the --schedule and --depth values, the shim's environment
  * of a run, the schedule file a run leaves, and the fingerprints a case records. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* Unit tests of src/signature.c: the finding signature contract, on real TSan logs. */
+/* Unit tests of src/findings/signature.c: the finding signature contract, on real TSan logs. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* Unit tests of src/suppress.c: the suppressions file, pattern matching, counts. */
+/* Unit tests of src/findings/suppress.c: the suppressions file, pattern matching, counts. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

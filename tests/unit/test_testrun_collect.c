@@ -1,4 +1,4 @@
-/* Unit tests of src/testrun_collect.c: which files `ftstress test` runs and
+/* Unit tests of src/test/testrun_collect.c: which files `ftstress test` runs and
  * the names the report gives them. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* Unit tests of src/testrun_keyword.c: pytest's -k expressions, compiled to
+/* Unit tests of src/test/testrun_keyword.c: pytest's -k expressions, compiled to
  * the postfix program the harness evaluates. */
 #include <setjmp.h>
 #include <stdarg.h>

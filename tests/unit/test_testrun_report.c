@@ -1,5 +1,5 @@
-/* Unit tests of src/testrun_report.c, src/testrun_junit.c and
- * src/testrun_outputs.c: the summary line CI reads, the progress letters, the
+/* Unit tests of src/test/testrun_report.c, src/test/testrun_junit.c and
+ * src/test/testrun_outputs.c: the summary line CI reads, the progress letters, the
  * table, the not-in-parallel list, the JUnit XML of a test run, and its tests
  * as entries of the run report (--json, --sarif, --baseline). */
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* Unit tests of src/testrun_results.c and src/testrun_tests.c: reading the
+/* Unit tests of src/test/testrun_results.c and src/test/testrun_tests.c: reading the
  * test harness's results files, merging the processes of one file, giving
  * TSan reports to tests, and judging. */
 #include <setjmp.h>

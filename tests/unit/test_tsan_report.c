@@ -1,4 +1,4 @@
-/* Unit tests of src/tsan_report.c on real ThreadSanitizer logs (tests/data/tsan/,
+/* Unit tests of src/findings/tsan_report.c on real ThreadSanitizer logs (tests/data/tsan/,
  * made by tests/data/tsan/gen/) and on a few hand-written lines for frame shapes
  * the tiny programs cannot produce. Addresses and pids change with each
  * regeneration, so only stable fields are asserted by value. */
