@@ -32,13 +32,6 @@ const char *campaign_kindName(enum campaign_kind kind) {
     return "?";
 }
 
-bool campaign_parseDuration(const char *text, double *out) {
-    char *error = NULL;
-    bool ok = optvalue_seconds("duration", text, 0, 1e9, out, &error);
-    free(error);
-    return ok;
-}
-
 void campaign_optionsCopy(struct campaign_options *dst, const struct campaign_options *src) {
     *dst = *src;
     dst->keyword = src->keyword != NULL ? strdup(src->keyword) : NULL;

@@ -80,10 +80,6 @@ bool campaign_configLoad(const char *path, struct campaign_config *c, char **err
 bool campaign_configParse(const char *name, const char *text, const char *base_dir,
                           struct campaign_config *c, char **error);
 
-/* Parses a duration: "90", "2.5", "90s", "30m", "2h". False when text is not
- * one (or is negative). */
-bool campaign_parseDuration(const char *text, double *out);
-
 /* "scenario", "test" or "fuzz". */
 const char *campaign_kindName(enum campaign_kind kind);
 

@@ -8,6 +8,7 @@
 #include "campaign_config.h"
 #include "fuzz_harness.h"
 #include "fuzz_memfile.h"
+#include "optvalue.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char *text = fuzz_cstring(data, size);
@@ -34,8 +35,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     campaign_configFree(&c);
     /* The same bytes as a DURATION word. */
     double seconds;
-    if (campaign_parseDuration(text, &seconds) && !(seconds >= 0))
+    char *duration_error = NULL;
+    if (optvalue_seconds("time", text, 0, 1e9, &seconds, &duration_error) &&
+        !(seconds >= 0 && seconds <= 1e9))
         abort();
+    free(duration_error);
     free(text);
     return 0;
 }

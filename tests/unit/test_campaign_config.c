@@ -161,25 +161,6 @@ static void test_a_bad_file_on_disk_names_its_path_and_line(void **state) {
     free(error);
 }
 
-static void test_durations_take_seconds_minutes_and_hours(void **state) {
-    double d;
-    assert_true(campaign_parseDuration("90", &d));
-    assert_true(d == 90);
-    assert_true(campaign_parseDuration("90s", &d));
-    assert_true(d == 90);
-    assert_true(campaign_parseDuration("30m", &d));
-    assert_true(d == 1800);
-    assert_true(campaign_parseDuration("2h", &d));
-    assert_true(d == 7200);
-    assert_true(campaign_parseDuration("1.5m", &d));
-    assert_true(d == 90);
-    assert_false(campaign_parseDuration("", &d));
-    assert_false(campaign_parseDuration("m", &d));
-    assert_false(campaign_parseDuration("5d", &d));
-    assert_false(campaign_parseDuration("-5", &d));
-    assert_false(campaign_parseDuration("5mm", &d));
-}
-
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_campaign_file_reads_every_kind_of_line),
@@ -187,7 +168,6 @@ int main(void) {
         cmocka_unit_test(test_comments_quotes_crlf_and_a_bom_are_handled),
         cmocka_unit_test(test_bad_lines_are_errors_naming_the_file_and_line),
         cmocka_unit_test(test_a_bad_file_on_disk_names_its_path_and_line),
-        cmocka_unit_test(test_durations_take_seconds_minutes_and_hours),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
